@@ -1,0 +1,124 @@
+// `djharness mock`: the reference target over HTTP until SIGINT or SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/mock/http_server.h"
+
+namespace dj::cli {
+namespace {
+
+Result<int> ParseInt(const std::string& text, std::string_view flag, long min, long max) {
+  char* end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || v < min || v > max) {
+    return Failure{"--" + std::string(flag) + ": `" + text + "` is not an integer from " +
+                   std::to_string(min) + " to " + std::to_string(max)};
+  }
+  return static_cast<int>(v);
+}
+
+}  // namespace
+
+Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags) {
+  mock::MockConfig config;
+  config.control = flags.Has("control");
+  config.control_token = flags.Get("control-token");
+  if (!config.control_token.empty() && !config.control) {
+    return Failure{std::string("--control-token needs --control")};
+  }
+  for (const std::string& name : flags.All("fault")) {
+    auto fault = mock::FaultFromName(name);
+    if (!fault) return Failure{"--fault: unknown fault `" + name + "` (see djharness faults)"};
+    config.faults.insert(*fault);
+  }
+  auto ids = flags.All("secret-id");
+  auto keys = flags.All("secret-key");
+  if (ids.size() != keys.size()) {
+    return Failure{std::string("--secret-id and --secret-key must be given in pairs")};
+  }
+  if (!ids.empty()) {
+    config.credentials.clear();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i].empty() || keys[i].empty()) return Failure{std::string("--secret-id/--secret-key must not be empty")};
+      config.credentials.push_back({ids[i], keys[i], ""});
+    }
+  }
+  for (const std::string& limit : flags.All("limit")) {
+    std::size_t eq = limit.find('=');
+    auto action = model::ActionFromName(limit.substr(0, eq));
+    if (eq == std::string::npos || !action) {
+      return Failure{"--limit: `" + limit + "` is not ACTION=N with ACTION one of DeleteJob, DescribeJob, DescribeJobs, SubmitJob, TerminateJob"};
+    }
+    auto n = ParseInt(limit.substr(eq + 1), "limit", 0, 1000000);
+    if (!n) return Failure{n.error()};
+    config.limits[*action] = *n;
+  }
+  if (flags.Has("seed")) {
+    const std::string text = flags.Get("seed");
+    char* end = nullptr;
+    config.seed = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || text[0] == '-') {
+      return Failure{"--seed: `" + text + "` is not a non-negative integer"};
+    }
+  }
+  return config;
+}
+
+int RunMock(const ParsedFlags& flags) {
+  auto config = MockConfigFromFlags(flags);
+  if (!config) {
+    std::cerr << "djharness mock: " << config.error() << "\n";
+    return kExitUsage;
+  }
+  auto port = ParseInt(flags.Get("port", "0"), "port", 0, 65535);
+  if (!port) {
+    std::cerr << "djharness mock: " << port.error() << "\n";
+    return kExitUsage;
+  }
+  bool log = flags.Has("log");
+
+  // Signals are taken by sigwait on this thread, so block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  mock::MockService service(std::move(*config));
+  mock::MockHttpServer server(service, log ? &std::cerr : nullptr);
+  auto bound = server.Bind(flags.Get("host", "127.0.0.1"), *port);
+  if (!bound) {
+    std::cerr << "djharness mock: " << bound.error() << "\n";
+    return kExitTransport;
+  }
+  server.Start();
+  std::cout << "listening on " << server.Url() << std::endl;
+  std::cout << "control extension: "
+            << (service.config().control ? (service.config().control_token.empty() ? "on" : "on, token required")
+                                         : "off")
+            << std::endl;
+  for (mock::Fault f : service.config().faults) {
+    std::cout << "planted fault: " << mock::FaultName(f) << " (breaks "
+              << model::ClauseId(mock::BrokenClause(f)) << ")" << std::endl;
+  }
+  int sig = 0;
+  sigwait(&signals, &sig);
+  server.Stop();
+  std::cout << "stopped" << std::endl;
+  return kExitOk;
+}
+
+int RunFaults() {
+  for (mock::Fault f : mock::kAllFaults) {
+    std::string name(mock::FaultName(f));
+    name.resize(30, ' ');
+    std::string clause(model::ClauseId(mock::BrokenClause(f)));
+    clause.resize(8, ' ');
+    std::cout << name << clause << mock::FaultDescription(f) << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace dj::cli

@@ -1,0 +1,28 @@
+// The djharness commands. Each takes parsed flags and returns an exit code (flags.h).
+#pragma once
+
+#include <iosfwd>
+
+#include "harness/cli/flags.h"
+#include "harness/client/api_client.h"
+#include "harness/mock/mock_service.h"
+
+namespace dj::cli {
+
+int RunMock(const ParsedFlags& flags);
+int RunLifecycle(const ParsedFlags& flags);
+int RunFaults();
+
+// The mock's configuration from `djharness mock` flags; fails naming the bad flag.
+Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags);
+
+// The life cycle of issue 2 against a target with the control extension: a completed job is
+// described, deleted and gone; a RUNNING job and a malformed id are refused. Every request and
+// answer is printed to `out` (credentials hidden). Returns kExitOk when every answer is what
+// the reference model allows under the strict profile, kExitViolations otherwise, and
+// kExitTransport when the target cannot be reached.
+int WalkLifecycle(client::Target& target, const protocol::Credentials& credentials,
+                  const client::ClientConfig& config, const std::string& control_token,
+                  std::ostream& out);
+
+}  // namespace dj::cli

@@ -1,0 +1,32 @@
+// djharness: the command-line entry point. Thin: parse, dispatch, return the exit code.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "harness/cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace dj::cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << GeneralHelp();
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  std::string command = args[0];
+  if (!IsCommand(command)) {
+    std::cerr << "djharness: unknown command `" << command << "` (see djharness --help)\n";
+    return kExitUsage;
+  }
+  auto flags = ParseFlags(command, {args.begin() + 1, args.end()});
+  if (!flags) {
+    std::cerr << "djharness " << command << ": " << flags.error() << "\n";
+    return kExitUsage;
+  }
+  if (flags->help) {
+    std::cout << CommandHelp(command);
+    return kExitOk;
+  }
+  if (command == "mock") return RunMock(*flags);
+  if (command == "lifecycle") return RunLifecycle(*flags);
+  return RunFaults();
+}

@@ -1,0 +1,157 @@
+// ApiClient, ControlClient, credentials and redacted printing.
+#include "harness/client/api_client.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <regex>
+
+#include "harness/protocol/url.h"
+
+namespace dj::client {
+
+using nlohmann::json;
+
+ApiClient::ApiClient(Target& target, protocol::Credentials credentials, ClientConfig config)
+    : target_(target), credentials_(std::move(credentials)), config_(std::move(config)), rng_(config_.seed) {
+  if (!config_.wall_seconds) {
+    config_.wall_seconds = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+}
+
+protocol::EncodeOptions ApiClient::Options() {
+  protocol::EncodeOptions o;
+  o.style = config_.style;
+  o.host = target_.HostHeader();
+  o.timestamp = config_.wall_seconds();
+  o.nonce = rng_() % 4294967295ULL + 1;  // a positive integer, as the SDKs send
+  o.signature_method = config_.signature_method;
+  o.language = config_.language;
+  return o;
+}
+
+Exchange ApiClient::Send(const protocol::Call& call, const protocol::EncodeOptions& options) {
+  Exchange x;
+  x.request = protocol::Encode(call, credentials_, options);
+  SendResult sent = target_.Send(x.request);
+  if (!sent) {
+    x.transport_error = sent.error();
+    return x;
+  }
+  x.response = std::move(*sent);
+  x.answer = protocol::ParseAnswer(x.response);
+  return x;
+}
+
+Exchange ApiClient::Send(const model::ApiRequest& request) {
+  return Send(protocol::Call::Of(request, config_.region), Options());
+}
+
+Result<json> ControlClient::Post(std::string_view what, const json& body) {
+  protocol::HttpRequest req;
+  req.method = "POST";
+  req.target = "/_conformance/" + std::string(what);
+  req.headers.emplace_back("Host", target_.HostHeader());
+  req.headers.emplace_back("Content-Type", "application/json");
+  if (!token_.empty()) req.headers.emplace_back("X-Conformance-Token", token_);
+  req.body = body.dump();
+  SendResult sent = target_.Send(req);
+  if (!sent) return Failure{"control request " + std::string(what) + ": " + sent.error().message};
+  json answer = json::parse(sent->body, nullptr, /*allow_exceptions=*/false);
+  if (sent->status != 200) {
+    std::string why = answer.is_object() && answer.contains("Error") && answer["Error"].is_string()
+                          ? answer["Error"].get<std::string>()
+                          : sent->body.substr(0, 200);
+    return Failure{"control request " + std::string(what) + " answered HTTP " +
+                   std::to_string(sent->status) + ": " + why};
+  }
+  if (answer.is_discarded() || !answer.is_object()) {
+    return Failure{"control request " + std::string(what) + " answered a body that is not a JSON object"};
+  }
+  return answer;
+}
+
+Result<bool> ControlClient::Reset() {
+  auto r = Post("reset", json::object());
+  if (!r) return Failure{r.error()};
+  return true;
+}
+
+Result<std::string> ControlClient::PutJob(const json& description) {
+  auto r = Post("jobs", description);
+  if (!r) return Failure{r.error()};
+  auto id = r->find("JobId");
+  if (id == r->end() || !id->is_string()) return Failure{std::string("control jobs answered no JobId")};
+  return id->get<std::string>();
+}
+
+Result<std::int64_t> ControlClient::AdvanceClock(std::int64_t ms) {
+  auto r = Post("clock", {{"AdvanceMs", ms}});
+  if (!r) return Failure{r.error()};
+  auto now = r->find("NowMs");
+  if (now == r->end() || !now->is_number_integer()) {
+    return Failure{std::string("control clock answered no NowMs")};
+  }
+  return now->get<std::int64_t>();
+}
+
+std::optional<protocol::Credentials> CredentialsFromEnvironment() {
+  const char* id = std::getenv("TENCENTCLOUD_SECRET_ID");
+  const char* key = std::getenv("TENCENTCLOUD_SECRET_KEY");
+  if (id == nullptr || key == nullptr || *id == '\0' || *key == '\0') return std::nullopt;
+  const char* token = std::getenv("TENCENTCLOUD_SESSION_TOKEN");
+  return protocol::Credentials{id, key, token != nullptr ? token : ""};
+}
+
+namespace {
+
+constexpr std::string_view kHidden = "<hidden>";
+
+// v1 credential parameters in a query or form body.
+std::string RedactForm(std::string_view form) {
+  auto pairs = protocol::ParseForm(form);
+  if (!pairs) return std::string(kHidden);  // undecodable: print nothing of it
+  for (auto& [name, value] : *pairs) {
+    if (name == "SecretId" || name == "Signature" || name == "Token") value = kHidden;
+  }
+  std::string out;
+  for (const auto& [name, value] : *pairs) {
+    if (!out.empty()) out += '&';
+    out += protocol::PercentEncode(name) + "=" + (value == kHidden ? value : protocol::PercentEncode(value));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Describe(const protocol::HttpRequest& r) {
+  std::string target(r.Path());
+  if (!r.Query().empty()) target += "?" + RedactForm(r.Query());
+  std::string out = r.method + " " + target + "\n";
+  for (const auto& [name, value] : r.headers) {
+    std::string shown = value;
+    if (protocol::EqualsIgnoreCase(name, "Authorization")) {
+      static const std::regex kCredential("Credential=[^/,]*/");
+      static const std::regex kSignature("Signature=[0-9A-Za-z]*");
+      shown = std::regex_replace(shown, kCredential, "Credential=<hidden>/");
+      shown = std::regex_replace(shown, kSignature, "Signature=<hidden>");
+    } else if (protocol::EqualsIgnoreCase(name, "X-TC-Token")) {
+      shown = kHidden;
+    }
+    out += "  " + name + ": " + shown + "\n";
+  }
+  bool form = protocol::FindHeader(r.headers, "Content-Type")
+                  .value_or("")
+                  .starts_with("application/x-www-form-urlencoded");
+  if (!r.body.empty()) out += "  " + (form ? RedactForm(r.body) : r.body.substr(0, 2000)) + "\n";
+  return out;
+}
+
+std::string Describe(const protocol::HttpResponse& r) {
+  return "HTTP " + std::to_string(r.status) + "  " + r.body.substr(0, 2000) + "\n";
+}
+
+}  // namespace dj::client

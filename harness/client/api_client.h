@@ -1,0 +1,83 @@
+// The signing API client over any Target: builds valid requests by default (one request
+// builder; faults only on request), sends them, and parses every answer defensively.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "harness/client/target.h"
+#include "harness/protocol/codec.h"
+#include "harness/protocol/envelope.h"
+#include "models/api_model.h"
+
+namespace dj::client {
+
+struct ClientConfig {
+  protocol::Style style = protocol::Style::kApi3Post;
+  std::string region = "ap-guangzhou";
+  protocol::SignatureMethod signature_method = protocol::SignatureMethod::kHmacSha256;
+  std::string language;
+  std::uint64_t seed = 1;                     // v1 nonces
+  std::function<std::int64_t()> wall_seconds; // default: the system clock
+};
+
+// One request and what came back.
+struct Exchange {
+  protocol::HttpRequest request;
+  std::optional<TransportError> transport_error;  // set when there was no HTTP answer
+  protocol::HttpResponse response;                // valid without a transport error
+  protocol::Answer answer;                        // ParseAnswer(response)
+};
+
+class ApiClient {
+ public:
+  ApiClient(Target& target, protocol::Credentials credentials, ClientConfig config = {});
+
+  // The encode options a valid request gets now: the target's Host, the current time, a fresh
+  // nonce and the configured style. Change fields of the result to plant a fault.
+  protocol::EncodeOptions Options();
+  // Sign and send a call with the given options.
+  Exchange Send(const protocol::Call& call, const protocol::EncodeOptions& options);
+  // Sign and send a well-formed request with Options().
+  Exchange Send(const model::ApiRequest& request);
+
+  const ClientConfig& config() const { return config_; }
+  Target& target() { return target_; }
+
+ private:
+  Target& target_;
+  protocol::Credentials credentials_;
+  ClientConfig config_;
+  std::mt19937_64 rng_;
+};
+
+// The conformance control extension (target-contract §2).
+class ControlClient {
+ public:
+  ControlClient(Target& target, std::string token = {}) : target_(target), token_(std::move(token)) {}
+
+  Result<bool> Reset();
+  // Create or replace a job; the answer's JobId.
+  Result<std::string> PutJob(const nlohmann::json& description);
+  // Move the target's rate-limit clock; the new total in ms.
+  Result<std::int64_t> AdvanceClock(std::int64_t ms);
+
+ private:
+  Result<nlohmann::json> Post(std::string_view what, const nlohmann::json& body);
+  Target& target_;
+  std::string token_;
+};
+
+// Credentials from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY / TENCENTCLOUD_SESSION_TOKEN,
+// as the official SDKs read them; std::nullopt when the id or key is unset.
+std::optional<protocol::Credentials> CredentialsFromEnvironment();
+
+// A request as text for people (reports, the life-cycle walk): SecretId, signatures and
+// tokens replaced by placeholders, so that no credential is ever printed.
+std::string Describe(const protocol::HttpRequest& request);
+std::string Describe(const protocol::HttpResponse& response);
+
+}  // namespace dj::client

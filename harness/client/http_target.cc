@@ -1,0 +1,111 @@
+// HttpTarget on cpp-httplib's Client.
+#include "harness/client/http_target.h"
+
+#include <httplib.h>
+
+#include <charconv>
+
+namespace dj::client {
+
+bool Endpoint::IsLoopback() const {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+Result<Endpoint> ParseEndpoint(const std::string& url) {
+  Endpoint e;
+  std::size_t colon = url.find("://");
+  if (colon == std::string::npos) return Failure{"`" + url + "` is not a URL (no scheme://)"};
+  e.scheme = url.substr(0, colon);
+  if (e.scheme != "http" && e.scheme != "https") {
+    return Failure{"the URL scheme must be http or https, not `" + e.scheme + "`"};
+  }
+  std::string rest = url.substr(colon + 3);
+  std::size_t slash = rest.find('/');
+  if (slash != std::string::npos) {
+    if (rest.substr(slash) != "/") return Failure{std::string("the URL must not have a path: the API is served at /")};
+    rest = rest.substr(0, slash);
+  }
+  if (rest.find('@') != std::string::npos) return Failure{std::string("the URL must not hold user info")};
+  std::string port_text;
+  if (!rest.empty() && rest.front() == '[') {
+    std::size_t close = rest.find(']');
+    if (close == std::string::npos) return Failure{std::string("unclosed [ in the URL host")};
+    e.host = rest.substr(1, close - 1);
+    if (close + 1 < rest.size()) {
+      if (rest[close + 1] != ':') return Failure{std::string("junk after ] in the URL host")};
+      port_text = rest.substr(close + 2);
+    }
+  } else {
+    std::size_t c = rest.find(':');
+    e.host = rest.substr(0, c);
+    if (c != std::string::npos) port_text = rest.substr(c + 1);
+  }
+  if (e.host.empty()) return Failure{std::string("the URL has no host")};
+  e.port = e.scheme == "https" ? 443 : 80;
+  if (!port_text.empty()) {
+    int port = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 1 || port > 65535) {
+      return Failure{"bad port `" + port_text + "` in the URL"};
+    }
+    e.port = port;
+    e.explicit_port = true;
+  }
+  return e;
+}
+
+Result<std::unique_ptr<HttpTarget>> HttpTarget::Create(const std::string& url,
+                                                       const HttpTargetOptions& options) {
+  auto endpoint = ParseEndpoint(url);
+  if (!endpoint) return Failure{endpoint.error()};
+  bool v6 = endpoint->host.find(':') != std::string::npos;
+  std::string origin = endpoint->scheme + "://" + (v6 ? "[" + endpoint->host + "]" : endpoint->host) +
+                       ":" + std::to_string(endpoint->port);
+  auto client = std::make_unique<httplib::Client>(origin);
+  if (!client->is_valid()) return Failure{"cannot create an HTTP client for " + origin};
+  client->set_keep_alive(true);
+  client->set_url_encode(false);  // send the request target byte for byte, as signed
+  client->set_decompress(false);
+  client->set_connection_timeout(std::chrono::milliseconds(options.connect_timeout_ms));
+  client->set_read_timeout(std::chrono::milliseconds(options.read_timeout_ms));
+  client->set_write_timeout(std::chrono::milliseconds(options.write_timeout_ms));
+  if (endpoint->scheme == "https") {
+    client->enable_server_certificate_verification(true);
+    if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file);
+  }
+  return std::unique_ptr<HttpTarget>(new HttpTarget(std::move(*endpoint), std::move(client)));
+}
+
+HttpTarget::HttpTarget(Endpoint endpoint, std::unique_ptr<httplib::Client> client)
+    : endpoint_(std::move(endpoint)), client_(std::move(client)) {}
+
+HttpTarget::~HttpTarget() = default;
+
+SendResult HttpTarget::Send(const protocol::HttpRequest& request) {
+  httplib::Request req;
+  req.method = request.method;
+  req.path = request.target;
+  for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
+  req.body = request.body;
+  httplib::Result res = client_->send(req);
+  if (!res) return Failure{TransportError{httplib::to_string(res.error())}};
+  protocol::HttpResponse out;
+  out.status = res->status;
+  for (const auto& [name, value] : res->headers) out.headers.emplace_back(name, value);
+  out.body = res->body;
+  return out;
+}
+
+std::string HttpTarget::HostHeader() const {
+  bool v6 = endpoint_.host.find(':') != std::string::npos;
+  std::string host = v6 ? "[" + endpoint_.host + "]" : endpoint_.host;
+  bool default_port = (endpoint_.scheme == "http" && endpoint_.port == 80) ||
+                      (endpoint_.scheme == "https" && endpoint_.port == 443);
+  return default_port ? host : host + ":" + std::to_string(endpoint_.port);
+}
+
+std::string HttpTarget::Name() const {
+  return endpoint_.scheme + "://" + HostHeader() + "/";
+}
+
+}  // namespace dj::client

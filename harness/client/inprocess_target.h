@@ -1,0 +1,20 @@
+// A Target that calls a MockService directly: no socket, same bytes.
+#pragma once
+
+#include "harness/client/target.h"
+#include "harness/mock/mock_service.h"
+
+namespace dj::client {
+
+class InProcessTarget final : public Target {
+ public:
+  explicit InProcessTarget(mock::MockService& service) : service_(service) {}
+  SendResult Send(const protocol::HttpRequest& request) override { return service_.Handle(request); }
+  std::string HostHeader() const override { return "batch.tencentcloudapi.com"; }
+  std::string Name() const override { return "in-process mock"; }
+
+ private:
+  mock::MockService& service_;
+};
+
+}  // namespace dj::client

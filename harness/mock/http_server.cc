@@ -1,0 +1,135 @@
+// The cpp-httplib server around MockService. cpp-httplib answers a few requests itself before
+// any handler runs (unknown method, request line over 8 KiB, body over the payload limit);
+// its error handler turns those into the documented error envelope too.
+#include "harness/mock/http_server.h"
+
+#include <httplib.h>
+
+#include <ostream>
+
+#include "harness/protocol/envelope.h"
+
+namespace dj::mock {
+namespace {
+
+protocol::HttpRequest FromHttplib(const httplib::Request& req) {
+  protocol::HttpRequest out;
+  out.method = req.method;
+  out.target = req.target.empty() ? std::string("/") : req.target;
+  for (const auto& [name, value] : req.headers) {
+    // cpp-httplib adds these for its own bookkeeping; they were not sent.
+    if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+        name == "LOCAL_PORT") {
+      continue;
+    }
+    out.headers.emplace_back(name, value);
+  }
+  out.body = req.body;
+  return out;
+}
+
+void ToHttplib(const protocol::HttpResponse& in, httplib::Response& res) {
+  res.status = in.status;
+  std::string content_type = "application/json";
+  for (const auto& [name, value] : in.headers) {
+    if (protocol::EqualsIgnoreCase(name, "Content-Type")) {
+      content_type = value;
+    } else {
+      res.set_header(name, value);
+    }
+  }
+  res.set_content(in.body, content_type);
+}
+
+}  // namespace
+
+MockHttpServer::MockHttpServer(MockService& service, std::ostream* log)
+    : service_(service), log_(log), server_(std::make_unique<httplib::Server>()) {
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    protocol::HttpRequest request = FromHttplib(req);
+    protocol::HttpResponse response = service_.Handle(request);
+    if (log_ != nullptr) Log(request, response);
+    ToHttplib(response, res);
+  };
+  for (auto route : {&httplib::Server::Get, &httplib::Server::Put, &httplib::Server::Patch,
+                     &httplib::Server::Delete, &httplib::Server::Options}) {
+    (server_.get()->*route)(".*", handler);
+  }
+  server_->Post(".*", httplib::Server::Handler(handler));
+  server_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // our own answer
+    // A request cpp-httplib refused before our handler saw it. RequestIds here come from a
+    // separate generator: these answers never touch the mock's state.
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    protocol::HttpResponse answer;
+    if (res.status == 413 || res.status == 414) {
+      answer = protocol::RefusalResponse(NewRequestId(rng), {model::Clause::kTooLarge, ""});
+    } else if (req.method != "GET" && req.method != "POST") {
+      answer = protocol::RefusalResponse(NewRequestId(rng), {model::Clause::kUnsupportedMethod, ""});
+    } else {
+      answer = protocol::ErrorResponse(NewRequestId(rng), model::ErrorCode::kInvalidParameter,
+                                       "The HTTP request could not be parsed.");
+      answer.status = res.status;
+    }
+    ToHttplib(answer, res);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  server_->set_keep_alive_max_count(100000);
+  server_->set_payload_max_length(protocol::kV3PostLimitBytes);
+  server_->set_read_timeout(5, 0);
+  server_->set_write_timeout(5, 0);
+}
+
+MockHttpServer::~MockHttpServer() { Stop(); }
+
+void MockHttpServer::Log(const protocol::HttpRequest& request, const protocol::HttpResponse& response) {
+  std::string action = "-";
+  if (auto wire = protocol::ParseWire(request); wire && wire->common.action) {
+    action = wire->common.action->substr(0, 40);
+  }
+  protocol::Answer answer = protocol::ParseAnswer(response);
+  std::string outcome = answer.has_error ? answer.code_text.value_or("?") : "ok";
+  std::lock_guard lock(log_mu_);
+  *log_ << request.method.substr(0, 16) << " " << request.Path().substr(0, 80) << " " << action
+        << " -> " << response.status << " " << outcome << std::endl;
+}
+
+Result<int> MockHttpServer::Bind(const std::string& host, int port) {
+  host_ = host;
+  if (port == 0) {
+    port_ = server_->bind_to_any_port(host);
+    if (port_ < 0) return Failure{"cannot bind " + host + " to a free port"};
+  } else {
+    if (!server_->bind_to_port(host, port)) {
+      return Failure{"cannot bind " + host + ":" + std::to_string(port)};
+    }
+    port_ = port;
+  }
+  return port_;
+}
+
+void MockHttpServer::Start() {
+  done_ = false;
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    done_ = true;
+  });
+  // Ready once cpp-httplib's accept loop runs (or has already given up), so that a Stop()
+  // right after Start() cannot miss it.
+  while (!server_->is_running() && !done_) std::this_thread::yield();
+}
+
+void MockHttpServer::Serve() { server_->listen_after_bind(); }
+
+void MockHttpServer::Stop() {
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string MockHttpServer::Url() const {
+  bool v6 = host_.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
+}
+
+}  // namespace dj::mock

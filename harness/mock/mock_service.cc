@@ -1,0 +1,349 @@
+// The reference mock's request handling: control extension, codec, common parameters,
+// authentication, rate limit, model decision, and the planted faults around them.
+#include "harness/mock/mock_service.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "harness/protocol/envelope.h"
+#include "models/api_model.h"
+#include "models/job_id.h"
+
+namespace dj::mock {
+namespace {
+
+using model::Clause;
+using model::Decision;
+using nlohmann::json;
+using protocol::HttpRequest;
+using protocol::HttpResponse;
+
+constexpr std::string_view kControlPrefix = "/_conformance/";
+
+HttpResponse ControlAnswer(int status, const json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = body.dump();
+  return r;
+}
+
+HttpResponse ControlError(int status, std::string message) {
+  return ControlAnswer(status, {{"Error", std::move(message)}});
+}
+
+// target-contract §2.
+HttpResponse HandleControl(MockState& state, const MockConfig& config, const HttpRequest& req,
+                           const Clocks& clocks) {
+  if (!config.control_token.empty() &&
+      protocol::FindHeader(req.headers, "X-Conformance-Token") != config.control_token) {
+    return ControlError(403, "missing or wrong X-Conformance-Token");
+  }
+  std::string_view what = req.Path().substr(kControlPrefix.size());
+  if (what != "reset" && what != "jobs" && what != "clock") {
+    return ControlError(404, "unknown control request");
+  }
+  if (req.method != "POST") return ControlError(405, "control requests are POST");
+  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return ControlError(400, "the body must be a JSON object");
+  }
+  if (what == "reset") {
+    state.store.Clear();
+    state.ghosts.clear();
+    state.limiter.Reset();
+    state.virtual_now_ms = 0;
+    return ControlAnswer(200, json::object());
+  }
+  if (what == "jobs") {
+    auto job = model::JobFromControlJson(body, NewJobId(state.rng, state.store));
+    if (!job) return ControlError(400, job.error());
+    job->zone = config.zone;
+    job->create_time = clocks.wall_seconds;
+    std::string id = job->id;
+    state.ghosts.erase(id);
+    state.store.Put(std::move(*job));
+    return ControlAnswer(200, {{"JobId", id}});
+  }
+  auto advance = body.find("AdvanceMs");
+  if (body.size() != 1 || advance == body.end() || !advance->is_number_integer() ||
+      advance->get<std::int64_t>() < 0) {
+    return ControlError(400, "the body must be {\"AdvanceMs\": N} with an integer N >= 0");
+  }
+  state.virtual_now_ms += advance->get<std::int64_t>();
+  return ControlAnswer(200, {{"NowMs", state.virtual_now_ms}});
+}
+
+std::optional<std::string> KeyOf(const MockConfig& config, std::string_view secret_id) {
+  for (const auto& c : config.credentials) {
+    if (c.secret_id == secret_id) return c.secret_key;
+  }
+  return std::nullopt;
+}
+
+// The planted faults that change the model's decision.
+Decision PlantDecisionFaults(const MockState& state, const MockConfig& config,
+                             const model::ApiRequest& request, Decision d) {
+  const model::Store& store = state.store;
+  auto job_id = [&]() -> std::string {
+    auto it = request.params.is_object() ? request.params.find("JobId") : request.params.end();
+    return it != request.params.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto deleted = [&](std::string id) {
+    Decision out;
+    out.clause = Clause::kDelCompleted;
+    out.effect = model::EraseJob{std::move(id)};
+    return out;
+  };
+  switch (d.clause) {
+    case Clause::kDelJobActive:
+      if (config.Has(Fault::kRunningDeletable)) return deleted(job_id());
+      break;
+    case Clause::kDelInstanceActive:
+    case Clause::kDelInterrupted: {
+      const model::Job* job = store.Find(job_id());
+      if (config.Has(Fault::kInstancesIgnored) && job && model::IsCompleted(job->state)) {
+        return deleted(job_id());
+      }
+      if (config.Has(Fault::kInterruptedCompleted) && d.clause == Clause::kDelInterrupted) {
+        return deleted(job_id());
+      }
+      break;
+    }
+    case Clause::kIdMalformed:
+      if (config.Has(Fault::kLaxJobId) && request.action != model::Action::kDescribeJobs &&
+          job_id().starts_with(model::kJobIdPrefix)) {
+        d.clause = Clause::kIdUnknown;
+        d.detail = "The job `" + job_id().substr(0, 64) + "` does not exist.";
+      }
+      break;
+    case Clause::kIdUnknown:
+      if (config.Has(Fault::kNotFoundAsMalformed)) d.clause = Clause::kIdMalformed;
+      break;
+    case Clause::kGoneDescribe:
+      if (config.Has(Fault::kDeletedStillDescribed)) {
+        if (auto ghost = state.ghosts.find(job_id()); ghost != state.ghosts.end()) {
+          Decision out;
+          out.clause = Clause::kObsDescribe;
+          out.reply = model::DescribeJobReply(ghost->second);
+          return out;
+        }
+      }
+      break;
+    case Clause::kGoneListed:
+      if (config.Has(Fault::kDeletedStillListed)) {
+        model::Store with_ghosts = store;
+        for (const auto& [id, job] : state.ghosts) with_ghosts.Put(job);
+        return model::Decide(with_ghosts, request, {});
+      }
+      break;
+    case Clause::kGoneDeleteAgain:
+      if (config.Has(Fault::kSecondDeleteSucceeds)) {
+        Decision out;
+        out.clause = Clause::kDelCompleted;
+        return out;
+      }
+      break;
+    default:
+      break;
+  }
+  return d;
+}
+
+struct Answerer {
+  MockState& state;
+  const MockConfig& config;
+
+  std::string RequestId() {
+    if (config.Has(Fault::kRequestIdRepeated)) return "00000000-0000-4000-8000-000000000000";
+    return NewRequestId(state.rng);
+  }
+
+  HttpResponse Error(model::ErrorCode code, std::string_view message) {
+    HttpResponse r = protocol::ErrorResponse(RequestId(), code, message);
+    if (config.Has(Fault::kNoRequestIdOnErrors)) {
+      json body = json::parse(r.body);
+      body["Response"].erase("RequestId");
+      r.body = body.dump();
+    }
+    if (config.Has(Fault::kErrorsNot200)) r.status = 400;
+    return r;
+  }
+
+  HttpResponse Refuse(const model::Refusal& refusal) {
+    model::Outcome o = model::Canonical(refusal.clause);
+    return Error(o.code, refusal.detail.empty() ? model::DefaultMessage(o.code)
+                                                : std::string_view(refusal.detail));
+  }
+
+  HttpResponse Success(json fields) { return protocol::SuccessResponse(RequestId(), std::move(fields)); }
+};
+
+// Apply a success's effect, with the faults that widen it.
+void ApplyEffect(MockState& state, const MockConfig& config, const model::Effect& effect) {
+  if (const auto* erase = std::get_if<model::EraseJob>(&effect)) {
+    const model::Job* job = state.store.Find(erase->id);
+    if (job == nullptr) return;
+    if (config.Has(Fault::kDeletedStillDescribed) || config.Has(Fault::kDeletedStillListed)) {
+      state.ghosts[erase->id] = *job;
+    }
+    if (config.Has(Fault::kDeletesNeighbour)) {
+      auto next = state.store.jobs().upper_bound(erase->id);
+      if (next != state.store.jobs().end()) {
+        std::string neighbour = next->first;
+        state.store.Erase(neighbour);
+      }
+    }
+  }
+  model::Apply(state.store, effect);
+}
+
+}  // namespace
+
+int MockConfig::LimitOf(model::Action a) const {
+  auto it = limits.find(a);
+  return it != limits.end() ? it->second : model::DefaultLimitPerSecond(a);
+}
+
+std::string NewRequestId(std::mt19937_64& rng) {
+  std::uint64_t hi = rng();
+  std::uint64_t lo = rng();
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10xx
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx",
+                static_cast<unsigned long long>(hi >> 32),
+                static_cast<unsigned long long>((hi >> 16) & 0xffff),
+                static_cast<unsigned long long>(hi & 0xffff),
+                static_cast<unsigned long long>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+  return buf;
+}
+
+std::string NewJobId(std::mt19937_64& rng, const model::Store& store) {
+  while (true) {
+    std::string id(model::kJobIdPrefix);
+    for (std::size_t i = 0; i < model::kJobIdSuffixLength; ++i) {
+      id += model::kJobIdAlphabet[rng() % model::kJobIdAlphabet.size()];
+    }
+    if (store.Find(id) == nullptr && !store.WasDeleted(id)) return id;
+  }
+}
+
+HttpResponse Respond(MockState& state, const MockConfig& config, const HttpRequest& req,
+                     const Clocks& clocks) {
+  Answerer answer{state, config};
+  std::string_view path = req.Path();
+  if (config.control && path.starts_with(kControlPrefix)) {
+    return HandleControl(state, config, req, clocks);
+  }
+  if (path != "/") {
+    HttpResponse r = answer.Error(model::ErrorCode::kResourceNotFound,
+                                  "There is no API at this path; the API is served at /.");
+    r.status = 404;
+    return r;
+  }
+
+  auto wire = protocol::ParseWire(req);
+  if (!wire) return answer.Refuse(wire.error());
+
+  model::CommonParams common = wire->common;
+  if (!common.region && config.Has(Fault::kRegionOptional)) common.region = "ap-guangzhou";
+  auto action = model::CheckCommon(common);
+  if (!action) return answer.Refuse(action.error());
+
+  protocol::AuthPolicy policy;
+  policy.lookup_key = [&](std::string_view id) { return KeyOf(config, id); };
+  policy.now = clocks.wall_seconds;
+  policy.max_skew = config.max_skew_seconds;
+  policy.check_signature = !config.Has(Fault::kSignatureUnchecked);
+  policy.check_timestamp = !config.Has(Fault::kExpiredAccepted);
+  policy.check_scope_date = !config.Has(Fault::kLocalDateAccepted);
+  auto secret_id = protocol::Authenticate(*wire, policy);
+  if (!secret_id) return answer.Refuse(secret_id.error());
+
+  // target-contract §3: the limiter sits in front of parameter validation.
+  int limit = config.Has(Fault::kNoRateLimit) ? 0 : config.LimitOf(*action);
+  std::int64_t now_ms = config.control ? state.virtual_now_ms : clocks.steady_ms;
+  bool admitted = state.limiter.Admit({*secret_id, *action, *common.region}, now_ms, limit);
+
+  model::ApiRequest request{*action, json::object()};
+  auto params = protocol::ApiParams(*wire);
+  if (params) request.params = std::move(*params);
+  if (!params && admitted) return answer.Refuse(params.error());
+  if (config.Has(Fault::kUnknownParamsIgnored) && request.params.is_object()) {
+    const auto& accepted = model::AcceptedParams(*action);
+    for (auto it = request.params.begin(); it != request.params.end();) {
+      bool known = std::find(accepted.begin(), accepted.end(), it.key()) != accepted.end();
+      it = known ? std::next(it) : request.params.erase(it);
+    }
+  }
+
+  model::Fresh fresh{"", clocks.wall_seconds};
+  if (*action == model::Action::kSubmitJob) fresh.job_id = NewJobId(state.rng, state.store);
+  Decision d = model::Decide(state.store, request, fresh);
+  d = PlantDecisionFaults(state, config, request, std::move(d));
+
+  if (!admitted) {
+    if (params && config.Has(Fault::kRateLimitedStillDeletes) && d.Succeeds()) {
+      ApplyEffect(state, config, d.effect);
+    }
+    return answer.Refuse({Clause::kRateExceeded, "DeleteJob allows " + std::to_string(limit) +
+                                                     " requests per second."});
+  }
+  if (!d.Succeeds()) {
+    if (config.Has(Fault::kFailedDeleteMutates) &&
+        (d.clause == Clause::kDelJobActive || d.clause == Clause::kDelInstanceActive ||
+         d.clause == Clause::kDelInterrupted)) {
+      const model::Job* job = state.store.Find(request.params["JobId"].get<std::string>());
+      model::Job changed = *job;
+      for (model::Task& t : changed.tasks) {
+        for (model::State& s : t.instances) {
+          if (!model::IsCompleted(s)) s = model::State::kFailed;
+        }
+      }
+      state.store.Put(std::move(changed));
+    }
+    return answer.Refuse({d.clause, d.detail});
+  }
+  if (config.Has(Fault::kInternalErrorOnEmptyJob) && d.clause == Clause::kDelCompleted) {
+    const model::Job* job = state.store.Find(request.params["JobId"].get<std::string>());
+    if (job != nullptr && job->tasks.empty()) {
+      return answer.Error(model::ErrorCode::kInternalError, "Internal error.");
+    }
+  }
+  ApplyEffect(state, config, d.effect);
+  return answer.Success(std::move(d.reply));
+}
+
+MockService::MockService(MockConfig config, SecondsClock wall, MillisClock steady)
+    : config_(std::move(config)), wall_(std::move(wall)), steady_(std::move(steady)) {
+  if (!wall_) {
+    wall_ = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+  if (!steady_) {
+    steady_ = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+  state_.rng.seed(config_.seed != 0 ? config_.seed : std::random_device{}());
+}
+
+HttpResponse MockService::Handle(const HttpRequest& request) {
+  Clocks clocks{wall_(), steady_()};
+  std::lock_guard lock(mu_);
+  return Respond(state_, config_, request, clocks);
+}
+
+model::Store MockService::SnapshotStore() const {
+  std::lock_guard lock(mu_);
+  return state_.store;
+}
+
+}  // namespace dj::mock

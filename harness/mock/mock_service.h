@@ -1,0 +1,85 @@
+// The reference mock: the model behind the codec. Respond() is a pure function of the mock's
+// state, its configuration, the request and the two clock readings; MockService adds a lock,
+// real clocks and nothing else. cpp-httplib is only an adapter around it (http_server.h).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "harness/mock/faults.h"
+#include "harness/protocol/codec.h"
+#include "harness/protocol/http_message.h"
+#include "models/rate_limit.h"
+#include "models/store.h"
+
+namespace dj::mock {
+
+// Credentials for local use, printed in the README. Not secret: they only open the mock.
+inline constexpr std::string_view kDefaultSecretId = "AKIDdjharnessLocalMock0000000000000001";
+inline constexpr std::string_view kDefaultSecretKey = "djharnessLocalMockSecretKey000001";
+
+struct MockConfig {
+  bool control = false;           // serve /_conformance/* (target-contract §2)
+  std::string control_token;      // when set, control requests need X-Conformance-Token
+  FaultSet faults;                // planted defects, none by default
+  std::vector<protocol::Credentials> credentials = {
+      {std::string(kDefaultSecretId), std::string(kDefaultSecretKey), ""}};
+  std::map<model::Action, int> limits;  // requests per second; absent = actions.def default
+  std::int64_t max_skew_seconds = 300;  // AUTH-2
+  std::string zone = "ap-guangzhou-2";  // zone of jobs made through the control extension
+  std::uint64_t seed = 0;               // RequestIds and fresh JobIds; 0 = from std::random_device
+
+  int LimitOf(model::Action a) const;
+  bool Has(Fault f) const { return faults.contains(f); }
+};
+
+// Everything the mock remembers between requests.
+struct MockState {
+  model::Store store;
+  model::RateLimiter limiter;
+  std::int64_t virtual_now_ms = 0;          // the control clock (target-contract §2)
+  std::map<std::string, model::Job> ghosts; // deleted jobs, kept only for the *-still-* faults
+  std::mt19937_64 rng;                      // RequestIds and fresh JobIds
+};
+
+struct Clocks {
+  std::int64_t wall_seconds = 0;  // signature freshness and CreateTime
+  std::int64_t steady_ms = 0;     // the rate limiter's clock when not in control mode
+};
+
+// The mock's whole behaviour. Deterministic given the state (including its RNG).
+protocol::HttpResponse Respond(MockState& state, const MockConfig& config,
+                               const protocol::HttpRequest& request, const Clocks& clocks);
+
+// A lowercase RFC 4122 version-4 UUID from the generator.
+std::string NewRequestId(std::mt19937_64& rng);
+// A well-formed JobId not in the store and never deleted from it.
+std::string NewJobId(std::mt19937_64& rng, const model::Store& store);
+
+// A thread-safe mock with real (or injected) clocks.
+class MockService {
+ public:
+  using SecondsClock = std::function<std::int64_t()>;
+  using MillisClock = std::function<std::int64_t()>;
+
+  explicit MockService(MockConfig config, SecondsClock wall = nullptr, MillisClock steady = nullptr);
+
+  protocol::HttpResponse Handle(const protocol::HttpRequest& request);
+  const MockConfig& config() const { return config_; }
+  // A copy of the store, for tests.
+  model::Store SnapshotStore() const;
+
+ private:
+  MockConfig config_;
+  SecondsClock wall_;
+  MillisClock steady_;
+  mutable std::mutex mu_;
+  MockState state_;
+};
+
+}  // namespace dj::mock
