@@ -64,6 +64,7 @@ Result<std::unique_ptr<HttpTarget>> HttpTarget::Create(const std::string& url,
   auto client = std::make_unique<httplib::Client>(origin);
   if (!client->is_valid()) return Failure{"cannot create an HTTP client for " + origin};
   client->set_keep_alive(true);
+  client->set_tcp_nodelay(true);
   client->set_url_encode(false);  // send the request target byte for byte, as signed
   client->set_decompress(false);
   client->set_connection_timeout(std::chrono::milliseconds(options.connect_timeout_ms));
