@@ -319,7 +319,11 @@ Result<WireRequest, Refusal> ParseWire(const HttpRequest& http) {
   w.http = http;
   auto authorization = Header(http, "Authorization");
   std::string media = MediaType(FindHeader(http.headers, "Content-Type").value_or(""));
-  if (authorization || (!get && media != kFormType)) {
+  // An API 3.0 GET without Authorization still carries X-TC-* common headers (AUTH-4, not a
+  // v1 request missing its SecretId); a v1 client sends none of them.
+  bool v3_headers = Header(http, "X-TC-Action") || Header(http, "X-TC-Version") ||
+                    Header(http, "X-TC-Timestamp");
+  if (authorization || v3_headers || (!get && media != kFormType)) {
     w.style = get ? Style::kApi3Get : Style::kApi3Post;
     w.authorization = std::move(authorization);
     w.common.action = Header(http, "X-TC-Action");
