@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <ostream>
 
 namespace dj::model {
 namespace {
@@ -72,6 +73,17 @@ std::string ToString(const Outcome& o) {
   }
   return "?";
 }
+
+std::ostream& operator<<(std::ostream& os, Clause c) {
+  static constexpr std::string_view kEnumerators[] = {
+#define DJ_CLAUSE(e, id, needs, judged, text, strict, lenient, lenient_text) #e,
+#include "models/clauses.def"
+#undef DJ_CLAUSE
+  };
+  return os << ClauseId(c) << " " << kEnumerators[static_cast<std::size_t>(c)];
+}
+
+std::ostream& operator<<(std::ostream& os, const Outcome& o) { return os << ToString(o); }
 
 std::string_view ProfileName(Profile p) { return p == Profile::kStrict ? "strict" : "lenient"; }
 

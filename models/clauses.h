@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <iosfwd>
 #include <optional>
 #include <span>
 #include <string>
@@ -90,6 +91,9 @@ bool RefusesRequest(Clause c);
 bool IsRateLimitCode(ErrorCode c);
 
 std::string ToString(const Outcome& o);
+// For test output and logs: "DEL-2 kDelJobActive", "UnsupportedOperation".
+std::ostream& operator<<(std::ostream& os, Clause c);
+std::ostream& operator<<(std::ostream& os, const Outcome& o);
 std::string_view ProfileName(Profile p);
 std::optional<Profile> ProfileFromName(std::string_view name);
 
