@@ -2,7 +2,7 @@
 # warnings, sanitizers and the folder dependency rules are set in one place.
 
 set(DJ_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-    -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference
+    -Wcast-align -Woverloaded-virtual -Wconversion -Wsign-conversion
     -Wimplicit-fallthrough)
 if(DJ_WERROR)
   list(APPEND DJ_WARNINGS -Werror)
