@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
     fs::path p(argv[i]);
     if (fs::is_directory(p)) {
       for (const auto& entry : fs::recursive_directory_iterator(p)) {
-        if (entry.is_regular_file() && entry.path().filename().string()[0] != '.') files.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().filename().string()[0] != '.')
+          files.push_back(entry.path());
       }
     } else if (fs::exists(p)) {
       files.push_back(p);

@@ -56,7 +56,8 @@ std::optional<Decision> CheckParamShape(const ApiRequest& r) {
   const auto& accepted = AcceptedParams(r.action);
   for (const auto& [key, value] : r.params.items()) {
     if (std::find(accepted.begin(), accepted.end(), key) == accepted.end()) {
-      return Refuse(Clause::kUnknownParameter, "The parameter " + Quote(key) + " is not recognized.");
+      return Refuse(Clause::kUnknownParameter,
+                    "The parameter " + Quote(key) + " is not recognized.");
     }
   }
   return std::nullopt;
@@ -66,7 +67,8 @@ std::optional<Decision> CheckParamShape(const ApiRequest& r) {
 Result<std::string, Decision> CheckJobId(const json& params) {
   auto it = params.find("JobId");
   if (it == params.end()) {
-    return Failure{Refuse(Clause::kIdAbsent, "The request is missing a required parameter `JobId`.")};
+    return Failure{
+        Refuse(Clause::kIdAbsent, "The request is missing a required parameter `JobId`.")};
   }
   if (!it->is_string()) {
     return Failure{Refuse(Clause::kIdNotString, "The parameter `JobId` must be a string.")};
@@ -96,7 +98,8 @@ std::optional<std::int64_t> AsCount(const json& v) {
 }
 
 bool IsStringArray(const json& v) {
-  return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
+  return v.is_array() &&
+         std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
 }
 
 Decision DecideDeleteJob(const Store& store, const ApiRequest& r) {
@@ -104,7 +107,8 @@ Decision DecideDeleteJob(const Store& store, const ApiRequest& r) {
   if (!id) return id.error();
   const Job* job = store.Find(*id);
   if (job == nullptr) {
-    return Refuse(store.WasDeleted(*id) ? Clause::kGoneDeleteAgain : Clause::kIdUnknown, NotFound(*id));
+    return Refuse(store.WasDeleted(*id) ? Clause::kGoneDeleteAgain : Clause::kIdUnknown,
+                  NotFound(*id));
   }
   if (IsDeletable(*job)) return Succeed(Clause::kDelCompleted, json::object(), EraseJob{*id});
   std::string why = "The job " + Quote(*id) + " is in state " + std::string(StateName(job->state));
@@ -124,7 +128,8 @@ Decision DecideDescribeJob(const Store& store, const ApiRequest& r) {
   if (!id) return id.error();
   const Job* job = store.Find(*id);
   if (job == nullptr) {
-    return Refuse(store.WasDeleted(*id) ? Clause::kGoneDescribe : Clause::kIdUnknown, NotFound(*id));
+    return Refuse(store.WasDeleted(*id) ? Clause::kGoneDescribe : Clause::kIdUnknown,
+                  NotFound(*id));
   }
   return Succeed(Clause::kObsDescribe, DescribeJobReply(*job));
 }
@@ -134,7 +139,8 @@ Decision DecideTerminateJob(const Store& store, const ApiRequest& r) {
   if (!id) return id.error();
   const Job* job = store.Find(*id);
   if (job == nullptr) {
-    return Refuse(store.WasDeleted(*id) ? Clause::kGoneTerminate : Clause::kIdUnknown, NotFound(*id));
+    return Refuse(store.WasDeleted(*id) ? Clause::kGoneTerminate : Clause::kIdUnknown,
+                  NotFound(*id));
   }
   if (job->state == State::kSubmitted) {
     return Refuse(Clause::kDrvTerminateSubmitted,
@@ -143,8 +149,8 @@ Decision DecideTerminateJob(const Store& store, const ApiRequest& r) {
   return Succeed(Clause::kDrvTerminate, json::object(), TerminateJobEffect{*id});
 }
 
-constexpr std::array<std::string_view, 6> kFilterNames = {"job-id",  "job-name", "job-state",
-                                                          "zone",    "tag-key",  "tag-value"};
+constexpr std::array<std::string_view, 6> kFilterNames = {"job-id", "job-name", "job-state",
+                                                          "zone",   "tag-key",  "tag-value"};
 
 bool IsKnownFilter(std::string_view name) {
   return std::find(kFilterNames.begin(), kFilterNames.end(), name) != kFilterNames.end() ||
@@ -155,11 +161,16 @@ bool IsKnownFilter(std::string_view name) {
 // tags in this model, so tag filters match nothing.
 bool MatchesFilter(const Job& job, const std::string& name, const json& values) {
   std::string_view field;
-  if (name == "job-id") field = job.id;
-  else if (name == "job-name") field = job.name;
-  else if (name == "job-state") field = StateName(job.state);
-  else if (name == "zone") field = job.zone;
-  else return false;
+  if (name == "job-id")
+    field = job.id;
+  else if (name == "job-name")
+    field = job.name;
+  else if (name == "job-state")
+    field = StateName(job.state);
+  else if (name == "zone")
+    field = job.zone;
+  else
+    return false;
   return std::any_of(values.begin(), values.end(),
                      [&](const json& v) { return v.get_ref<const std::string&>() == field; });
 }
@@ -177,8 +188,8 @@ Decision DecideDescribeJobs(const Store& store, const ApiRequest& r) {
     }
     for (const json& id : *job_ids) {
       if (!IsWellFormedJobId(id.get_ref<const std::string&>())) {
-        return Refuse(Clause::kIdMalformed,
-                      "The JobId " + Quote(id.get_ref<const std::string&>()) + " is not well formed.");
+        return Refuse(Clause::kIdMalformed, "The JobId " + Quote(id.get_ref<const std::string&>()) +
+                                                " is not well formed.");
       }
     }
   }
@@ -193,8 +204,9 @@ Decision DecideDescribeJobs(const Store& store, const ApiRequest& r) {
                       "Each filter must be {\"Name\": string, \"Values\": [string, ...]}.");
       }
       if (!IsKnownFilter(name->get_ref<const std::string&>())) {
-        return Refuse(Clause::kDrvListBadFilter,
-                      "The filter " + Quote(name->get_ref<const std::string&>()) + " is not supported.");
+        return Refuse(
+            Clause::kDrvListBadFilter,
+            "The filter " + Quote(name->get_ref<const std::string&>()) + " is not supported.");
       }
     }
   }
@@ -215,8 +227,9 @@ Decision DecideDescribeJobs(const Store& store, const ApiRequest& r) {
 
   auto matches = [&](const Job& job) {
     if (job_ids != p.end()) {
-      return std::any_of(job_ids->begin(), job_ids->end(),
-                         [&](const json& id) { return id.get_ref<const std::string&>() == job.id; });
+      return std::any_of(job_ids->begin(), job_ids->end(), [&](const json& id) {
+        return id.get_ref<const std::string&>() == job.id;
+      });
     }
     if (filters != p.end()) {
       return std::all_of(filters->begin(), filters->end(), [&](const json& f) {
@@ -242,7 +255,9 @@ Decision DecideSubmitJob(const ApiRequest& r, const Fresh& fresh) {
     return Refuse(Clause::kDrvSubmitMissing,
                   "The request is missing a required parameter `" + std::string(name) + "`.");
   };
-  auto invalid = [](std::string detail) { return Refuse(Clause::kDrvSubmitInvalid, std::move(detail)); };
+  auto invalid = [](std::string detail) {
+    return Refuse(Clause::kDrvSubmitInvalid, std::move(detail));
+  };
 
   auto placement = p.find("Placement");
   if (placement == p.end()) return missing("Placement");
@@ -334,11 +349,16 @@ ApiRequest TerminateJobRequest(std::string_view job_id) {
 Decision Decide(const Store& store, const ApiRequest& request, const Fresh& fresh) {
   if (auto refused = CheckParamShape(request)) return *refused;
   switch (request.action) {
-    case Action::kDeleteJob: return DecideDeleteJob(store, request);
-    case Action::kDescribeJob: return DecideDescribeJob(store, request);
-    case Action::kDescribeJobs: return DecideDescribeJobs(store, request);
-    case Action::kSubmitJob: return DecideSubmitJob(request, fresh);
-    case Action::kTerminateJob: return DecideTerminateJob(store, request);
+    case Action::kDeleteJob:
+      return DecideDeleteJob(store, request);
+    case Action::kDescribeJob:
+      return DecideDescribeJob(store, request);
+    case Action::kDescribeJobs:
+      return DecideDescribeJobs(store, request);
+    case Action::kSubmitJob:
+      return DecideSubmitJob(request, fresh);
+    case Action::kTerminateJob:
+      return DecideTerminateJob(store, request);
   }
   return Refuse(Clause::kActionUnknown, "Unknown action.");
 }
@@ -374,9 +394,9 @@ Result<Action, Refusal> CheckCommon(const CommonParams& common) {
   }
   if (!common.version) return Failure{Refusal{Clause::kVersionMissing, missing("Version")}};
   if (*common.version != kApiVersion) {
-    return Failure{Refusal{Clause::kVersionUnknown, "The specified api version=" +
-                                                        Quote(*common.version) +
-                                                        " does not exist in service=`batch`."}};
+    return Failure{
+        Refusal{Clause::kVersionUnknown, "The specified api version=" + Quote(*common.version) +
+                                             " does not exist in service=`batch`."}};
   }
   if (!common.region) return Failure{Refusal{Clause::kRegionMissing, missing("Region")}};
   if (!IsSupportedRegion(*common.region)) {
@@ -392,10 +412,11 @@ json DescribeJobReply(const Job& job) {
   for (const Task& t : job.tasks) {
     State s = TaskState(t);
     ++task_counts[static_cast<std::size_t>(s)];
-    task_set.push_back({{"TaskName", t.name},
-                        {"TaskState", StateName(s)},
-                        {"CreateTime", FormatIsoUtc(job.create_time)},
-                        {"EndTime", IsCompleted(s) ? json(FormatIsoUtc(job.create_time)) : json(nullptr)}});
+    task_set.push_back(
+        {{"TaskName", t.name},
+         {"TaskState", StateName(s)},
+         {"CreateTime", FormatIsoUtc(job.create_time)},
+         {"EndTime", IsCompleted(s) ? json(FormatIsoUtc(job.create_time)) : json(nullptr)}});
   }
   return {{"JobId", job.id},
           {"JobName", job.name},

@@ -8,7 +8,8 @@
 namespace dj::model {
 namespace {
 
-#define DJ_OUT(...) std::vector<Outcome>{__VA_ARGS__}
+#define DJ_OUT(...) \
+  std::vector<Outcome> { __VA_ARGS__ }
 
 const std::vector<ClauseInfo>& Table() {
   using enum ErrorCode;
@@ -66,10 +67,14 @@ bool IsRateLimitCode(ErrorCode c) {
 
 std::string ToString(const Outcome& o) {
   switch (o.kind) {
-    case OutcomeKind::kSuccess: return "success";
-    case OutcomeKind::kError: return std::string(CodeString(o.code));
-    case OutcomeKind::kHttpStatus: return "HTTP " + std::to_string(o.http_status);
-    case OutcomeKind::kAsIfValid: return "answered as if valid";
+    case OutcomeKind::kSuccess:
+      return "success";
+    case OutcomeKind::kError:
+      return std::string(CodeString(o.code));
+    case OutcomeKind::kHttpStatus:
+      return "HTTP " + std::to_string(o.http_status);
+    case OutcomeKind::kAsIfValid:
+      return "answered as if valid";
   }
   return "?";
 }

@@ -32,10 +32,10 @@ enum class Needs : unsigned char { kAny, kControl };
 
 // What an answer may be.
 enum class OutcomeKind : unsigned char {
-  kSuccess,    // a success envelope
-  kError,      // an error envelope with `code`
-  kHttpStatus, // a bare HTTP status (lenient outcomes such as 405 and 413)
-  kAsIfValid,  // the answer the request would get without the fault (lenient COM-3, COM-4)
+  kSuccess,     // a success envelope
+  kError,       // an error envelope with `code`
+  kHttpStatus,  // a bare HTTP status (lenient outcomes such as 405 and 413)
+  kAsIfValid,   // the answer the request would get without the fault (lenient COM-3, COM-4)
 };
 
 struct Outcome {
@@ -58,13 +58,13 @@ constexpr Outcome AsIfValid() { return {OutcomeKind::kAsIfValid, ErrorCode::kInt
 
 struct ClauseInfo {
   Clause clause;
-  std::string_view id;        // e.g. "DEL-2"; several rows may share one id
+  std::string_view id;  // e.g. "DEL-2"; several rows may share one id
   Needs needs;
-  bool judged;                // false for driver clauses (DRV-*)
-  std::string_view text;      // one line
-  std::vector<Outcome> strict;   // strict[0] is what the reference mock answers
-  std::vector<Outcome> lenient;  // allowed on top of `strict` by the lenient profile
-  std::string_view lenient_text; // for structural clauses: what lenient relaxes
+  bool judged;                    // false for driver clauses (DRV-*)
+  std::string_view text;          // one line
+  std::vector<Outcome> strict;    // strict[0] is what the reference mock answers
+  std::vector<Outcome> lenient;   // allowed on top of `strict` by the lenient profile
+  std::string_view lenient_text;  // for structural clauses: what lenient relaxes
 };
 
 // A refused request: the clause that refuses it, and a one-line reason for the message.

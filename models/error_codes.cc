@@ -22,11 +22,16 @@ const CodeRow& Row(ErrorCode c) { return kRows[static_cast<std::size_t>(c)]; }
 
 char ListLetter(Action a) {
   switch (a) {
-    case Action::kDeleteJob: return 'D';
-    case Action::kDescribeJob: return 'J';
-    case Action::kDescribeJobs: return 'L';
-    case Action::kTerminateJob: return 'T';
-    case Action::kSubmitJob: return 'S';
+    case Action::kDeleteJob:
+      return 'D';
+    case Action::kDescribeJob:
+      return 'J';
+    case Action::kDescribeJobs:
+      return 'L';
+    case Action::kTerminateJob:
+      return 'T';
+    case Action::kSubmitJob:
+      return 'S';
   }
   return '?';
 }

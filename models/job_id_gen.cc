@@ -28,17 +28,28 @@ std::string Replace(std::string id, std::size_t suffix_pos, std::string_view wit
 
 std::string_view NearMissName(NearMiss kind) {
   switch (kind) {
-    case NearMiss::kWrongPrefix: return "wrong-prefix";
-    case NearMiss::kTooShort: return "too-short";
-    case NearMiss::kTooLong: return "too-long";
-    case NearMiss::kUppercase: return "uppercase";
-    case NearMiss::kNonAscii: return "non-ascii";
-    case NearMiss::kPercentEncoded: return "percent-encoded";
-    case NearMiss::kNul: return "nul";
-    case NearMiss::kWhitespace: return "whitespace";
-    case NearMiss::kBadCharacter: return "bad-character";
-    case NearMiss::kEmpty: return "empty";
-    case NearMiss::kHuge: return "huge";
+    case NearMiss::kWrongPrefix:
+      return "wrong-prefix";
+    case NearMiss::kTooShort:
+      return "too-short";
+    case NearMiss::kTooLong:
+      return "too-long";
+    case NearMiss::kUppercase:
+      return "uppercase";
+    case NearMiss::kNonAscii:
+      return "non-ascii";
+    case NearMiss::kPercentEncoded:
+      return "percent-encoded";
+    case NearMiss::kNul:
+      return "nul";
+    case NearMiss::kWhitespace:
+      return "whitespace";
+    case NearMiss::kBadCharacter:
+      return "bad-character";
+    case NearMiss::kEmpty:
+      return "empty";
+    case NearMiss::kHuge:
+      return "huge";
   }
   return "?";
 }
@@ -53,13 +64,13 @@ rc::Gen<std::string> GenNearMissJobId(NearMiss kind) {
   using rc::gen::tuple;
   switch (kind) {
     case NearMiss::kWrongPrefix:
-      return map(tuple(rc::gen::element<std::string>("", "jbo-", "JOB-", "Job-", "job_", "job",
-                                                     "jobs-", "task-", "env-", "-job-", " job-",
-                                                     "job--", "j0b-"),
-                       GenSuffix(kJobIdSuffixLength, kJobIdSuffixLength)),
-                 [](const std::tuple<std::string, std::string>& t) {
-                   return std::get<0>(t) + std::get<1>(t);
-                 });
+      return map(
+          tuple(rc::gen::element<std::string>("", "jbo-", "JOB-", "Job-", "job_", "job", "jobs-",
+                                              "task-", "env-", "-job-", " job-", "job--", "j0b-"),
+                GenSuffix(kJobIdSuffixLength, kJobIdSuffixLength)),
+          [](const std::tuple<std::string, std::string>& t) {
+            return std::get<0>(t) + std::get<1>(t);
+          });
     case NearMiss::kTooShort:
       return map(GenSuffix(0, kJobIdSuffixLength - 1),
                  [](std::string s) { return std::string(kJobIdPrefix) + s; });
@@ -67,7 +78,8 @@ rc::Gen<std::string> GenNearMissJobId(NearMiss kind) {
       return map(GenSuffix(kJobIdSuffixLength + 1, 40),
                  [](std::string s) { return std::string(kJobIdPrefix) + s; });
     case NearMiss::kUppercase:
-      return map(tuple(GenWellFormedJobId(), GenSuffixPos(), rc::gen::inRange('A', static_cast<char>('Z' + 1))),
+      return map(tuple(GenWellFormedJobId(), GenSuffixPos(),
+                       rc::gen::inRange('A', static_cast<char>('Z' + 1))),
                  [](const std::tuple<std::string, std::size_t, char>& t) {
                    return Replace(std::get<0>(t), std::get<1>(t), std::string(1, std::get<2>(t)));
                  });
@@ -120,8 +132,9 @@ rc::Gen<std::string> GenNearMissJobId(NearMiss kind) {
 
 rc::Gen<NearMissId> GenNearMissJobId() {
   auto of = [](NearMiss kind) {
-    return rc::gen::map(GenNearMissJobId(kind),
-                        [kind](std::string id) { return NearMissId{kind, std::move(id)}; });
+    return rc::gen::map(GenNearMissJobId(kind), [kind](std::string id) {
+      return NearMissId{kind, std::move(id)};
+    });
   };
   return rc::gen::weightedOneOf<NearMissId>({
       {4, of(NearMiss::kWrongPrefix)},

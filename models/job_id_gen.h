@@ -2,10 +2,10 @@
 // might accept (ID-1). Every near miss is malformed under the strict grammar.
 #pragma once
 
+#include <rapidcheck.h>
+
 #include <string>
 #include <string_view>
-
-#include <rapidcheck.h>
 
 namespace dj::model {
 

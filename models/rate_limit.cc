@@ -7,7 +7,8 @@ namespace dj::model {
 namespace {
 
 // Admissions still inside the window ending at now_ms.
-std::size_t InWindow(const std::deque<std::int64_t>& log, std::int64_t now_ms, std::int64_t window) {
+std::size_t InWindow(const std::deque<std::int64_t>& log, std::int64_t now_ms,
+                     std::int64_t window) {
   auto first = std::upper_bound(log.begin(), log.end(), now_ms - window);
   return static_cast<std::size_t>(log.end() - first);
 }

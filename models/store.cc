@@ -60,7 +60,9 @@ Result<Task> TaskFromJson(const json& t, std::size_t index) {
 
 }  // namespace
 
-bool IsDeletable(const Job& job) { return IsCompleted(job.state) && AllInstances(job, IsCompleted); }
+bool IsDeletable(const Job& job) {
+  return IsCompleted(job.state) && AllInstances(job, IsCompleted);
+}
 
 bool IsDeletableIfInterruptedCompleted(const Job& job) {
   return CompletedOrInterrupted(job.state) && AllInstances(job, CompletedOrInterrupted);

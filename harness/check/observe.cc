@@ -12,8 +12,8 @@ std::vector<std::string> CompareDescribedJob(const json& response, const model::
     if (it == response.end() || !it->is_string()) {
       out.push_back(std::string(name) + " is missing or not a string");
     } else if (it->get_ref<const std::string&>() != want) {
-      out.push_back(std::string(name) + " is `" + it->get<std::string>().substr(0, 64) + "`, the model holds `" +
-                    std::string(want) + "`");
+      out.push_back(std::string(name) + " is `" + it->get<std::string>().substr(0, 64) +
+                    "`, the model holds `" + std::string(want) + "`");
     }
   };
   if (!response.is_object()) return {"the Response is not an object"};
@@ -32,8 +32,9 @@ std::vector<std::string> CompareDescribedJob(const json& response, const model::
     if (it == metrics->end() || !it->is_number_integer()) {
       out.push_back("TaskInstanceMetrics." + field + " is missing or not an integer");
     } else if (it->get<std::int64_t>() != want) {
-      out.push_back("TaskInstanceMetrics." + field + " is " + std::to_string(it->get<std::int64_t>()) +
-                    ", the model holds " + std::to_string(want));
+      out.push_back("TaskInstanceMetrics." + field + " is " +
+                    std::to_string(it->get<std::int64_t>()) + ", the model holds " +
+                    std::to_string(want));
     }
   }
   return out;

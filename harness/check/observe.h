@@ -1,10 +1,9 @@
 // Checks of what a target reports against what the reference model holds (OBS-1).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "models/store.h"
 

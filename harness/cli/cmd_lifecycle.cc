@@ -35,8 +35,8 @@ std::string Outcomes(const std::vector<model::Outcome>& outcomes) {
 
 class Walk {
  public:
-  Walk(client::Target& target, const protocol::Credentials& creds, const client::ClientConfig& config,
-       const std::string& token, std::ostream& out)
+  Walk(client::Target& target, const protocol::Credentials& creds,
+       const client::ClientConfig& config, const std::string& token, std::ostream& out)
       : api_(target, creds, config), control_(target, token), out_(out) {}
 
   // A control request; false (after printing why) when it failed.
@@ -60,7 +60,8 @@ class Walk {
   }
 
   bool AdvanceClock(std::int64_t ms) {
-    return Control("advance the rate-limit clock by " + std::to_string(ms) + " ms", control_.AdvanceClock(ms));
+    return Control("advance the rate-limit clock by " + std::to_string(ms) + " ms",
+                   control_.AdvanceClock(ms));
   }
 
   bool Reset() {
@@ -86,9 +87,11 @@ class Walk {
     auto outcome = x.answer.AsOutcome();
     if (!outcome || std::find(allowed.begin(), allowed.end(), *outcome) == allowed.end()) {
       problems.push_back(model::ClauseId(expected.clause).data() + std::string(": answered ") +
-                         (outcome ? model::ToString(*outcome) : x.answer.code_text.value_or("something unreadable")));
+                         (outcome ? model::ToString(*outcome)
+                                  : x.answer.code_text.value_or("something unreadable")));
     }
-    for (const auto& v : protocol::CheckEnvelope(x.answer, request.action, model::Profile::kStrict)) {
+    for (const auto& v :
+         protocol::CheckEnvelope(x.answer, request.action, model::Profile::kStrict)) {
       problems.push_back(std::string(model::ClauseId(v.clause)) + ": " + v.detail);
     }
     if (expected.clause == model::Clause::kObsDescribe && x.answer.IsSuccess()) {
@@ -133,29 +136,37 @@ int WalkLifecycle(client::Target& target, const protocol::Credentials& credentia
       << "  region: " << config.region << "\n";
   if (!walk.Reset()) return kExitTransport;
 
-  const json completed = {{"JobName", "lifecycle-completed"},
-                          {"JobState", "SUCCEED"},
-                          {"Tasks", {{{"TaskName", "t0"}, {"InstanceStates", {"SUCCEED", "FAILED"}}}}}};
+  const json completed = {
+      {"JobName", "lifecycle-completed"},
+      {"JobState", "SUCCEED"},
+      {"Tasks", {{{"TaskName", "t0"}, {"InstanceStates", {"SUCCEED", "FAILED"}}}}}};
   auto done = walk.CreateJob(completed);
-  if (!walk.Control("create a SUCCEED job whose instances are SUCCEED and FAILED", done)) return kExitTransport;
+  if (!walk.Control("create a SUCCEED job whose instances are SUCCEED and FAILED", done))
+    return kExitTransport;
   out << "         -> " << *done << "\n";
-  const json running = {{"JobName", "lifecycle-running"},
-                        {"JobState", "RUNNING"},
-                        {"Tasks", {{{"TaskName", "t0"}, {"InstanceStates", {"SUCCEED", "RUNNING"}}}}}};
+  const json running = {
+      {"JobName", "lifecycle-running"},
+      {"JobState", "RUNNING"},
+      {"Tasks", {{{"TaskName", "t0"}, {"InstanceStates", {"SUCCEED", "RUNNING"}}}}}};
   auto busy = walk.CreateJob(running);
   if (!walk.Control("create a RUNNING job with a RUNNING instance", busy)) return kExitTransport;
   out << "         -> " << *busy << "\n";
 
   // DeleteJob allows 2 requests per second: the walk paces its deletes at that rate by moving
   // the target's virtual clock.
-  if (!walk.Step("DescribeJob of the completed job", model::DescribeJobRequest(*done))) return kExitTransport;
+  if (!walk.Step("DescribeJob of the completed job", model::DescribeJobRequest(*done)))
+    return kExitTransport;
   if (!walk.AdvanceClock(500)) return kExitTransport;
-  if (!walk.Step("DeleteJob of the completed job", model::DeleteJobRequest(*done))) return kExitTransport;
-  if (!walk.Step("DescribeJob of the deleted job", model::DescribeJobRequest(*done))) return kExitTransport;
+  if (!walk.Step("DeleteJob of the completed job", model::DeleteJobRequest(*done)))
+    return kExitTransport;
+  if (!walk.Step("DescribeJob of the deleted job", model::DescribeJobRequest(*done)))
+    return kExitTransport;
   if (!walk.AdvanceClock(500)) return kExitTransport;
-  if (!walk.Step("DeleteJob of the RUNNING job", model::DeleteJobRequest(*busy))) return kExitTransport;
+  if (!walk.Step("DeleteJob of the RUNNING job", model::DeleteJobRequest(*busy)))
+    return kExitTransport;
   if (!walk.AdvanceClock(500)) return kExitTransport;
-  if (!walk.Step("DeleteJob of a malformed JobId", model::DeleteJobRequest("job-F5DA1EDL"))) return kExitTransport;
+  if (!walk.Step("DeleteJob of a malformed JobId", model::DeleteJobRequest("job-F5DA1EDL")))
+    return kExitTransport;
   return walk.Finish();
 }
 
@@ -163,7 +174,8 @@ int RunLifecycle(const ParsedFlags& flags) {
   client::ClientConfig config;
   auto style = protocol::StyleFromName(flags.Get("style", "api3-post"));
   if (!style) {
-    std::cerr << "djharness lifecycle: --style must be api3-post, api3-get, query-get or form-post\n";
+    std::cerr
+        << "djharness lifecycle: --style must be api3-post, api3-get, query-get or form-post\n";
     return kExitUsage;
   }
   config.style = *style;
@@ -199,7 +211,8 @@ int RunLifecycle(const ParsedFlags& flags) {
   } else {
     auto env = client::CredentialsFromEnvironment();
     if (!env) {
-      std::cerr << "djharness lifecycle: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY for --target\n";
+      std::cerr << "djharness lifecycle: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY "
+                   "for --target\n";
       return kExitUsage;
     }
     creds = *env;

@@ -41,7 +41,8 @@ Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags) {
   if (!ids.empty()) {
     config.credentials.clear();
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      if (ids[i].empty() || keys[i].empty()) return Failure{std::string("--secret-id/--secret-key must not be empty")};
+      if (ids[i].empty() || keys[i].empty())
+        return Failure{std::string("--secret-id/--secret-key must not be empty")};
       config.credentials.push_back({ids[i], keys[i], ""});
     }
   }
@@ -49,7 +50,9 @@ Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags) {
     std::size_t eq = limit.find('=');
     auto action = model::ActionFromName(limit.substr(0, eq));
     if (eq == std::string::npos || !action) {
-      return Failure{"--limit: `" + limit + "` is not ACTION=N with ACTION one of DeleteJob, DescribeJob, DescribeJobs, SubmitJob, TerminateJob"};
+      return Failure{"--limit: `" + limit +
+                     "` is not ACTION=N with ACTION one of DeleteJob, DescribeJob, DescribeJobs, "
+                     "SubmitJob, TerminateJob"};
     }
     auto n = ParseInt(limit.substr(eq + 1), "limit", 0, 1000000);
     if (!n) return Failure{n.error()};
@@ -96,8 +99,9 @@ int RunMock(const ParsedFlags& flags) {
   server.Start();
   std::cout << "listening on " << server.Url() << std::endl;
   std::cout << "control extension: "
-            << (service.config().control ? (service.config().control_token.empty() ? "on" : "on, token required")
-                                         : "off")
+            << (service.config().control
+                    ? (service.config().control_token.empty() ? "on" : "on, token required")
+                    : "off")
             << std::endl;
   for (mock::Fault f : service.config().faults) {
     std::cout << "planted fault: " << mock::FaultName(f) << " (breaks "

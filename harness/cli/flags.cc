@@ -95,11 +95,13 @@ Result<ParsedFlags> ParseFlags(std::string_view command, const std::vector<std::
 std::string CommandHelp(std::string_view command) {
   std::string out;
   for (const CommandRow& c : kCommands) {
-    if (c.name == command) out += "djharness " + std::string(c.name) + ": " + std::string(c.summary) + "\n\n";
+    if (c.name == command)
+      out += "djharness " + std::string(c.name) + ": " + std::string(c.summary) + "\n\n";
   }
   for (const FlagRow& f : kFlags) {
     if (f.command != command) continue;
-    std::string left = "  --" + std::string(f.name) + (f.value.empty() ? "" : " " + std::string(f.value));
+    std::string left =
+        "  --" + std::string(f.name) + (f.value.empty() ? "" : " " + std::string(f.value));
     if (left.size() < 28) left.resize(28, ' ');
     out += left + " " + std::string(f.help);
     if (!f.fallback.empty()) out += " [default: " + std::string(f.fallback) + "]";

@@ -12,7 +12,10 @@ namespace dj::client {
 using nlohmann::json;
 
 ApiClient::ApiClient(Target& target, protocol::Credentials credentials, ClientConfig config)
-    : target_(target), credentials_(std::move(credentials)), config_(std::move(config)), rng_(config_.seed) {
+    : target_(target),
+      credentials_(std::move(credentials)),
+      config_(std::move(config)),
+      rng_(config_.seed) {
   if (!config_.wall_seconds) {
     config_.wall_seconds = [] {
       return std::chrono::duration_cast<std::chrono::seconds>(
@@ -69,7 +72,8 @@ Result<json> ControlClient::Post(std::string_view what, const json& body) {
                    std::to_string(sent->status) + ": " + why};
   }
   if (answer.is_discarded() || !answer.is_object()) {
-    return Failure{"control request " + std::string(what) + " answered a body that is not a JSON object"};
+    return Failure{"control request " + std::string(what) +
+                   " answered a body that is not a JSON object"};
   }
   return answer;
 }
@@ -84,7 +88,8 @@ Result<std::string> ControlClient::PutJob(const json& description) {
   auto r = Post("jobs", description);
   if (!r) return Failure{r.error()};
   auto id = r->find("JobId");
-  if (id == r->end() || !id->is_string()) return Failure{std::string("control jobs answered no JobId")};
+  if (id == r->end() || !id->is_string())
+    return Failure{std::string("control jobs answered no JobId")};
   return id->get<std::string>();
 }
 
@@ -120,7 +125,8 @@ std::string RedactForm(std::string_view form) {
   std::string out;
   for (const auto& [name, value] : *pairs) {
     if (!out.empty()) out += '&';
-    out += protocol::PercentEncode(name) + "=" + (value == kHidden ? value : protocol::PercentEncode(value));
+    out += protocol::PercentEncode(name) + "=" +
+           (value == kHidden ? value : protocol::PercentEncode(value));
   }
   return out;
 }

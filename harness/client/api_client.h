@@ -20,8 +20,8 @@ struct ClientConfig {
   std::string region = "ap-guangzhou";
   protocol::SignatureMethod signature_method = protocol::SignatureMethod::kHmacSha256;
   std::string language;
-  std::uint64_t seed = 1;                     // v1 nonces
-  std::function<std::int64_t()> wall_seconds; // default: the system clock
+  std::uint64_t seed = 1;                      // v1 nonces
+  std::function<std::int64_t()> wall_seconds;  // default: the system clock
 };
 
 // One request and what came back.
@@ -57,7 +57,8 @@ class ApiClient {
 // The conformance control extension (target-contract §2).
 class ControlClient {
  public:
-  ControlClient(Target& target, std::string token = {}) : target_(target), token_(std::move(token)) {}
+  ControlClient(Target& target, std::string token = {})
+      : target_(target), token_(std::move(token)) {}
 
   Result<bool> Reset();
   // Create or replace a job; the answer's JobId.

@@ -22,10 +22,12 @@ Result<Endpoint> ParseEndpoint(const std::string& url) {
   std::string rest = url.substr(colon + 3);
   std::size_t slash = rest.find('/');
   if (slash != std::string::npos) {
-    if (rest.substr(slash) != "/") return Failure{std::string("the URL must not have a path: the API is served at /")};
+    if (rest.substr(slash) != "/")
+      return Failure{std::string("the URL must not have a path: the API is served at /")};
     rest = rest.substr(0, slash);
   }
-  if (rest.find('@') != std::string::npos) return Failure{std::string("the URL must not hold user info")};
+  if (rest.find('@') != std::string::npos)
+    return Failure{std::string("the URL must not hold user info")};
   std::string port_text;
   if (!rest.empty() && rest.front() == '[') {
     std::size_t close = rest.find(']');
@@ -45,7 +47,8 @@ Result<Endpoint> ParseEndpoint(const std::string& url) {
   if (!port_text.empty()) {
     int port = 0;
     auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 1 || port > 65535) {
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 1 ||
+        port > 65535) {
       return Failure{"bad port `" + port_text + "` in the URL"};
     }
     e.port = port;
@@ -59,8 +62,9 @@ Result<std::unique_ptr<HttpTarget>> HttpTarget::Create(const std::string& url,
   auto endpoint = ParseEndpoint(url);
   if (!endpoint) return Failure{endpoint.error()};
   bool v6 = endpoint->host.find(':') != std::string::npos;
-  std::string origin = endpoint->scheme + "://" + (v6 ? "[" + endpoint->host + "]" : endpoint->host) +
-                       ":" + std::to_string(endpoint->port);
+  std::string origin = endpoint->scheme + "://" +
+                       (v6 ? "[" + endpoint->host + "]" : endpoint->host) + ":" +
+                       std::to_string(endpoint->port);
   auto client = std::make_unique<httplib::Client>(origin);
   if (!client->is_valid()) return Failure{"cannot create an HTTP client for " + origin};
   client->set_keep_alive(true);
@@ -105,8 +109,6 @@ std::string HttpTarget::HostHeader() const {
   return default_port ? host : host + ":" + std::to_string(endpoint_.port);
 }
 
-std::string HttpTarget::Name() const {
-  return endpoint_.scheme + "://" + HostHeader() + "/";
-}
+std::string HttpTarget::Name() const { return endpoint_.scheme + "://" + HostHeader() + "/"; }
 
 }  // namespace dj::client

@@ -9,7 +9,9 @@ namespace dj::client {
 class InProcessTarget final : public Target {
  public:
   explicit InProcessTarget(mock::MockService& service) : service_(service) {}
-  SendResult Send(const protocol::HttpRequest& request) override { return service_.Handle(request); }
+  SendResult Send(const protocol::HttpRequest& request) override {
+    return service_.Handle(request);
+  }
   std::string HostHeader() const override { return "batch.tencentcloudapi.com"; }
   std::string Name() const override { return "in-process mock"; }
 

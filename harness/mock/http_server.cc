@@ -68,25 +68,27 @@ MockHttpServer::MockHttpServer(MockService& service, std::ostream* log)
     (server_.get()->*route)(".*", handler);
   }
   server_->Post(".*", httplib::Server::Handler(handler));
-  server_->set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // our own answer
-    // A request cpp-httplib refused before our handler saw it. RequestIds here come from a
-    // separate generator: these answers never touch the mock's state.
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    protocol::HttpResponse answer;
-    if (res.status == 413 || res.status == 414) {
-      answer = protocol::RefusalResponse(NewRequestId(rng), {model::Clause::kTooLarge, ""});
-    } else if (req.method != "GET" && req.method != "POST") {
-      answer = protocol::RefusalResponse(NewRequestId(rng), {model::Clause::kUnsupportedMethod, ""});
-    } else {
-      answer = protocol::ErrorResponse(NewRequestId(rng), model::ErrorCode::kInvalidParameter,
-                                       "The HTTP request could not be parsed.");
-      answer.status = res.status;
-    }
-    ToHttplib(answer, res);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  server_->set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;  // our own answer
+        // A request cpp-httplib refused before our handler saw it. RequestIds here come from a
+        // separate generator: these answers never touch the mock's state.
+        thread_local std::mt19937_64 rng{std::random_device{}()};
+        protocol::HttpResponse answer;
+        if (res.status == 413 || res.status == 414) {
+          answer = protocol::RefusalResponse(NewRequestId(rng), {model::Clause::kTooLarge, ""});
+        } else if (req.method != "GET" && req.method != "POST") {
+          answer =
+              protocol::RefusalResponse(NewRequestId(rng), {model::Clause::kUnsupportedMethod, ""});
+        } else {
+          answer = protocol::ErrorResponse(NewRequestId(rng), model::ErrorCode::kInvalidParameter,
+                                           "The HTTP request could not be parsed.");
+          answer.status = res.status;
+        }
+        ToHttplib(answer, res);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   server_->set_tcp_nodelay(true);  // answers are small: do not wait for delayed ACKs
   server_->set_keep_alive_max_count(100000);
   server_->set_payload_max_length(protocol::kV3PostLimitBytes);
@@ -96,7 +98,8 @@ MockHttpServer::MockHttpServer(MockService& service, std::ostream* log)
 
 MockHttpServer::~MockHttpServer() { Stop(); }
 
-void MockHttpServer::Log(const protocol::HttpRequest& request, const protocol::HttpResponse& response) {
+void MockHttpServer::Log(const protocol::HttpRequest& request,
+                         const protocol::HttpResponse& response) {
   std::string action = "-";
   if (auto wire = protocol::ParseWire(request); wire && wire->common.action) {
     action = wire->common.action->substr(0, 40);

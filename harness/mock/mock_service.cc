@@ -176,7 +176,9 @@ struct Answerer {
                                                 : std::string_view(refusal.detail));
   }
 
-  HttpResponse Success(json fields) { return protocol::SuccessResponse(RequestId(), std::move(fields)); }
+  HttpResponse Success(json fields) {
+    return protocol::SuccessResponse(RequestId(), std::move(fields));
+  }
 };
 
 // Apply a success's effect, with the faults that widen it.
@@ -288,8 +290,8 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
     if (params && config.Has(Fault::kRateLimitedStillDeletes) && d.Succeeds()) {
       ApplyEffect(state, config, d.effect);
     }
-    return answer.Refuse({Clause::kRateExceeded, "DeleteJob allows " + std::to_string(limit) +
-                                                     " requests per second."});
+    return answer.Refuse({Clause::kRateExceeded,
+                          "DeleteJob allows " + std::to_string(limit) + " requests per second."});
   }
   if (!d.Succeeds()) {
     if (config.Has(Fault::kFailedDeleteMutates) &&

@@ -24,9 +24,9 @@ inline constexpr std::string_view kDefaultSecretId = "AKIDdjharnessLocalMock0000
 inline constexpr std::string_view kDefaultSecretKey = "djharnessLocalMockSecretKey000001";
 
 struct MockConfig {
-  bool control = false;           // serve /_conformance/* (target-contract §2)
-  std::string control_token;      // when set, control requests need X-Conformance-Token
-  FaultSet faults;                // planted defects, none by default
+  bool control = false;       // serve /_conformance/* (target-contract §2)
+  std::string control_token;  // when set, control requests need X-Conformance-Token
+  FaultSet faults;            // planted defects, none by default
   std::vector<protocol::Credentials> credentials = {
       {std::string(kDefaultSecretId), std::string(kDefaultSecretKey), ""}};
   std::map<model::Action, int> limits;  // requests per second; absent = actions.def default
@@ -42,9 +42,9 @@ struct MockConfig {
 struct MockState {
   model::Store store;
   model::RateLimiter limiter;
-  std::int64_t virtual_now_ms = 0;          // the control clock (target-contract §2)
-  std::map<std::string, model::Job> ghosts; // deleted jobs, kept only for the *-still-* faults
-  std::mt19937_64 rng;                      // RequestIds and fresh JobIds
+  std::int64_t virtual_now_ms = 0;           // the control clock (target-contract §2)
+  std::map<std::string, model::Job> ghosts;  // deleted jobs, kept only for the *-still-* faults
+  std::mt19937_64 rng;                       // RequestIds and fresh JobIds
 };
 
 struct Clocks {
@@ -67,7 +67,8 @@ class MockService {
   using SecondsClock = std::function<std::int64_t()>;
   using MillisClock = std::function<std::int64_t()>;
 
-  explicit MockService(MockConfig config, SecondsClock wall = nullptr, MillisClock steady = nullptr);
+  explicit MockService(MockConfig config, SecondsClock wall = nullptr,
+                       MillisClock steady = nullptr);
 
   protocol::HttpResponse Handle(const protocol::HttpRequest& request);
   const MockConfig& config() const { return config_; }

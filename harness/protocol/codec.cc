@@ -22,7 +22,7 @@ constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
 // The v1 common parameters (facts §2); everything else in a query-style request is an API
 // parameter.
 constexpr std::array<std::string_view, 11> kV1CommonParams = {
-    "Action", "Version",         "Region", "Timestamp", "Nonce",        "SecretId",
+    "Action",    "Version",         "Region", "Timestamp", "Nonce",        "SecretId",
     "Signature", "SignatureMethod", "Token",  "Language",  "RequestClient"};
 
 bool IsV1Common(std::string_view name) {
@@ -85,15 +85,16 @@ Result<std::int64_t, Refusal> CheckTimestamp(const std::optional<std::string>& t
   if (!text) return Failure{Refuse(Clause::kAuthTimestampMissing, Missing("Timestamp"))};
   std::int64_t ts = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), ts);
-  if (text->empty() || ec != std::errc() || end != text->data() + text->size() || (*text)[0] == '-') {
+  if (text->empty() || ec != std::errc() || end != text->data() + text->size() ||
+      (*text)[0] == '-') {
     return Failure{Refuse(Clause::kAuthTimestampMalformed, "The Timestamp must be UNIX seconds.")};
   }
   std::int64_t skew = policy.now > ts ? policy.now - ts : ts - policy.now;
   if (policy.check_timestamp && skew > policy.max_skew) {
-    return Failure{Refuse(Clause::kAuthExpired,
-                          "The Timestamp is " + std::to_string(skew) +
-                              " s away from the server time; at most " +
-                              std::to_string(policy.max_skew) + " s is allowed.")};
+    return Failure{Refuse(Clause::kAuthExpired, "The Timestamp is " + std::to_string(skew) +
+                                                    " s away from the server time; at most " +
+                                                    std::to_string(policy.max_skew) +
+                                                    " s is allowed.")};
   }
   return ts;
 }
@@ -117,7 +118,8 @@ Result<std::string, Refusal> AuthenticateV3(const WireRequest& w, const AuthPoli
   }
   auto auth = ParseAuthorization(*w.authorization);
   if (!auth) {
-    return Failure{Refuse(Clause::kAuthNoAuthorization, "The Authorization header is malformed: " + auth.error() + ".")};
+    return Failure{Refuse(Clause::kAuthNoAuthorization,
+                          "The Authorization header is malformed: " + auth.error() + ".")};
   }
   auto ts = CheckTimestamp(w.timestamp_text, policy);
   if (!ts) return Failure{ts.error()};
@@ -126,8 +128,8 @@ Result<std::string, Refusal> AuthenticateV3(const WireRequest& w, const AuthPoli
   if (!policy.check_signature) return auth->secret_id;
 
   if (policy.check_scope_date && auth->date != UtcDate(*ts)) {
-    return Failure{Refuse(Clause::kAuthLocalDate,
-                          "The credential date " + auth->date + " is not the UTC date of the Timestamp.")};
+    return Failure{Refuse(Clause::kAuthLocalDate, "The credential date " + auth->date +
+                                                      " is not the UTC date of the Timestamp.")};
   }
   std::string host(FindHeader(w.http.headers, "Host").value_or(""));
   std::string first_label = host.substr(0, host.find('.'));
@@ -158,14 +160,15 @@ Result<std::string, Refusal> AuthenticateV3(const WireRequest& w, const AuthPoli
 
 Result<std::string, Refusal> AuthenticateV1(const WireRequest& w, const AuthPolicy& policy) {
   for (std::string_view name : {"SecretId", "Signature", "Nonce"}) {
-    if (!Param(w.v1_params, name)) return Failure{Refuse(Clause::kAuthV1MissingParam, Missing(name))};
+    if (!Param(w.v1_params, name))
+      return Failure{Refuse(Clause::kAuthV1MissingParam, Missing(name))};
   }
   SignatureMethod method = SignatureMethod::kHmacSha1;
   if (auto given = Param(w.v1_params, "SignatureMethod")) {
     auto known = SignatureMethodFromName(*given);
     if (!known) {
-      return Failure{Refuse(Clause::kAuthV1BadMethod,
-                            "The SignatureMethod must be HmacSHA1 or HmacSHA256.")};
+      return Failure{
+          Refuse(Clause::kAuthV1BadMethod, "The SignatureMethod must be HmacSHA1 or HmacSHA256.")};
     }
     method = *known;
   }
@@ -187,10 +190,14 @@ Result<std::string, Refusal> AuthenticateV1(const WireRequest& w, const AuthPoli
 
 std::string_view StyleName(Style s) {
   switch (s) {
-    case Style::kApi3Post: return "api3-post";
-    case Style::kApi3Get: return "api3-get";
-    case Style::kQueryGet: return "query-get";
-    case Style::kFormPost: return "form-post";
+    case Style::kApi3Post:
+      return "api3-post";
+    case Style::kApi3Get:
+      return "api3-get";
+    case Style::kQueryGet:
+      return "query-get";
+    case Style::kFormPost:
+      return "form-post";
   }
   return "?";
 }
@@ -250,7 +257,8 @@ HttpRequest Encode(const Call& call, const Credentials& creds, const EncodeOptio
     if (f.authorization) {
       req.headers.emplace_back("Authorization", *f.authorization);
     } else if (!f.omit_signature) {
-      req.headers.emplace_back("Authorization", FormatAuthorization(creds.secret_id, in, SignV3(key, in)));
+      req.headers.emplace_back("Authorization",
+                               FormatAuthorization(creds.secret_id, in, SignV3(key, in)));
     }
     if (f.tamper_after_signing) {
       if (post) {
@@ -292,7 +300,8 @@ HttpRequest Encode(const Call& call, const Credentials& creds, const EncodeOptio
     std::string encoded = FormatForm(pairs, o.encoding);
     req.headers.emplace_back("Host", o.host);
     if (post) {
-      req.headers.emplace_back("Content-Type", o.content_type.empty() ? std::string(kFormType) : o.content_type);
+      req.headers.emplace_back("Content-Type",
+                               o.content_type.empty() ? std::string(kFormType) : o.content_type);
       req.body = std::move(encoded);
     } else {
       if (!o.content_type.empty()) req.headers.emplace_back("Content-Type", o.content_type);
@@ -305,8 +314,9 @@ HttpRequest Encode(const Call& call, const Credentials& creds, const EncodeOptio
 
 Result<WireRequest, Refusal> ParseWire(const HttpRequest& http) {
   if (http.method != "GET" && http.method != "POST") {
-    return Failure{Refuse(Clause::kUnsupportedMethod,
-                          "The HTTP method " + http.method.substr(0, 16) + " is not supported; use GET or POST.")};
+    return Failure{Refuse(
+        Clause::kUnsupportedMethod,
+        "The HTTP method " + http.method.substr(0, 16) + " is not supported; use GET or POST.")};
   }
   bool get = http.method == "GET";
   if (get && http.target.size() > kGetLimitBytes) {
@@ -321,8 +331,8 @@ Result<WireRequest, Refusal> ParseWire(const HttpRequest& http) {
   std::string media = MediaType(FindHeader(http.headers, "Content-Type").value_or(""));
   // An API 3.0 GET without Authorization still carries X-TC-* common headers (AUTH-4, not a
   // v1 request missing its SecretId); a v1 client sends none of them.
-  bool v3_headers = Header(http, "X-TC-Action") || Header(http, "X-TC-Version") ||
-                    Header(http, "X-TC-Timestamp");
+  bool v3_headers =
+      Header(http, "X-TC-Action") || Header(http, "X-TC-Version") || Header(http, "X-TC-Timestamp");
   if (authorization || v3_headers || (!get && media != kFormType)) {
     w.style = get ? Style::kApi3Get : Style::kApi3Post;
     w.authorization = std::move(authorization);
@@ -335,7 +345,8 @@ Result<WireRequest, Refusal> ParseWire(const HttpRequest& http) {
   }
   w.style = get ? Style::kQueryGet : Style::kFormPost;
   if (!get && http.body.size() > kV1PostLimitBytes) {
-    return Failure{Refuse(Clause::kTooLarge, "A POST request with signature v1 may be at most 1 MB.")};
+    return Failure{
+        Refuse(Clause::kTooLarge, "A POST request with signature v1 may be at most 1 MB.")};
   }
   auto pairs = ParseForm(get ? http.Query() : std::string_view(http.body));
   if (!pairs) return Failure{Refuse(Clause::kQueryUndecodable, pairs.error() + ".")};

@@ -7,11 +7,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/protocol/http_message.h"
 #include "harness/protocol/sign_v1.h"
@@ -49,11 +48,11 @@ struct Call {
 
 // Deliberate faults; all off by default. Each breaks exactly what it names.
 struct Faults {
-  bool wrong_key = false;         // AUTH-1: sign with a key that is not the secret key
-  bool local_date = false;        // AUTH-5 (v3): credential date of the timestamp in UTC+8
+  bool wrong_key = false;             // AUTH-1: sign with a key that is not the secret key
+  bool local_date = false;            // AUTH-5 (v3): credential date of the timestamp in UTC+8
   bool tamper_after_signing = false;  // AUTH-6: v3 POST body gains a space, v3 GET Content-Type
                                       // changes, v1 Nonce changes, after the signature is made
-  bool omit_signature = false;    // AUTH-4: no Authorization header (v3) / no Signature (v1)
+  bool omit_signature = false;        // AUTH-4: no Authorization header (v3) / no Signature (v1)
   std::optional<std::string> authorization;     // AUTH-4 (v3): send this Authorization verbatim
   std::optional<std::string> v1_omit_param;     // AUTH-4 (v1): leave out SecretId, Nonce, ...
   std::optional<std::string> signature_method;  // AUTH-4 (v1): this SignatureMethod text
@@ -67,8 +66,8 @@ struct EncodeOptions {
   Style style = Style::kApi3Post;
   std::string host = "batch.tencentcloudapi.com";  // sent as Host and signed
   std::string service = std::string(model::kService);
-  std::int64_t timestamp = 0;                       // UNIX seconds
-  std::uint64_t nonce = 1;                          // v1
+  std::int64_t timestamp = 0;                                       // UNIX seconds
+  std::uint64_t nonce = 1;                                          // v1
   SignatureMethod signature_method = SignatureMethod::kHmacSha256;  // v1
   bool send_signature_method = true;  // v1: false sends none (the service assumes HmacSHA1)
   std::string content_type;           // "" = the style's usual one
@@ -91,13 +90,13 @@ inline constexpr std::size_t kV3PostLimitBytes = 10 * 1024 * 1024;
 // What the server reads off a request before judging its meaning.
 struct WireRequest {
   Style style = Style::kApi3Post;
-  model::CommonParams common;                // Action, Version, Region as received
+  model::CommonParams common;  // Action, Version, Region as received
   std::optional<std::string> timestamp_text;
   std::optional<std::string> token;
   // v3
   std::optional<std::string> authorization;  // the header, unparsed
   // v1
-  Pairs v1_params;                           // every decoded query/form parameter
+  Pairs v1_params;  // every decoded query/form parameter
   // the request itself, for the signature
   HttpRequest http;
 };
@@ -110,11 +109,11 @@ Result<WireRequest, model::Refusal> ParseWire(const HttpRequest& http);
 struct AuthPolicy {
   // The secret key of a SecretId, or std::nullopt when the id is unknown (AUTH-3).
   std::function<std::optional<std::string>(std::string_view secret_id)> lookup_key;
-  std::int64_t now = 0;            // server wall clock, UNIX seconds
-  std::int64_t max_skew = 300;     // AUTH-2
-  bool check_signature = true;     // false only for the planted fault "signature-unchecked"
-  bool check_timestamp = true;     // false only for the planted fault "expired-accepted"
-  bool check_scope_date = true;    // false only for the planted fault "local-date-accepted"
+  std::int64_t now = 0;          // server wall clock, UNIX seconds
+  std::int64_t max_skew = 300;   // AUTH-2
+  bool check_signature = true;   // false only for the planted fault "signature-unchecked"
+  bool check_timestamp = true;   // false only for the planted fault "expired-accepted"
+  bool check_scope_date = true;  // false only for the planted fault "local-date-accepted"
 };
 
 // AUTH-4, AUTH-2, AUTH-3, AUTH-5, AUTH-1/6 in that order; the SecretId on success.

@@ -25,16 +25,15 @@ HttpResponse SuccessResponse(std::string_view request_id, json fields) {
 
 HttpResponse ErrorResponse(std::string_view request_id, model::ErrorCode code,
                            std::string_view message) {
-  return JsonResponse(
-      {{"Response",
-        {{"Error", {{"Code", model::CodeString(code)}, {"Message", message}}},
-         {"RequestId", request_id}}}});
+  return JsonResponse({{"Response",
+                        {{"Error", {{"Code", model::CodeString(code)}, {"Message", message}}},
+                         {"RequestId", request_id}}}});
 }
 
 HttpResponse RefusalResponse(std::string_view request_id, const model::Refusal& refusal) {
   model::Outcome outcome = model::Canonical(refusal.clause);
-  std::string_view message =
-      refusal.detail.empty() ? model::DefaultMessage(outcome.code) : std::string_view(refusal.detail);
+  std::string_view message = refusal.detail.empty() ? model::DefaultMessage(outcome.code)
+                                                    : std::string_view(refusal.detail);
   return ErrorResponse(request_id, outcome.code, message);
 }
 
@@ -98,11 +97,12 @@ std::vector<EnvelopeViolation> CheckEnvelope(const Answer& a, model::Action acti
                                              model::Profile profile) {
   std::vector<EnvelopeViolation> out;
   if (a.http_status != 200) {
-    out.push_back({Clause::kEnvShape, "HTTP status " + std::to_string(a.http_status) + ", not 200"});
+    out.push_back(
+        {Clause::kEnvShape, "HTTP status " + std::to_string(a.http_status) + ", not 200"});
   }
   if (a.content_type.substr(0, a.content_type.find(';')) != "application/json") {
-    out.push_back({Clause::kEnvShape, "Content-Type is `" + a.content_type.substr(0, 64) +
-                                          "`, not application/json"});
+    out.push_back({Clause::kEnvShape,
+                   "Content-Type is `" + a.content_type.substr(0, 64) + "`, not application/json"});
   }
   if (!a.json_envelope) {
     out.push_back({Clause::kEnvShape, a.parse_problem});
@@ -111,9 +111,9 @@ std::vector<EnvelopeViolation> CheckEnvelope(const Answer& a, model::Action acti
   if (!a.request_id) {
     out.push_back({Clause::kEnvRequestId, "Response.RequestId is missing or not a string"});
   } else if (profile == model::Profile::kStrict ? !IsLowercaseUuid(*a.request_id)
-                                                 : a.request_id->empty()) {
-    out.push_back({Clause::kEnvRequestId,
-                   "Response.RequestId `" + a.request_id->substr(0, 64) + "` is not a lowercase UUID"});
+                                                : a.request_id->empty()) {
+    out.push_back({Clause::kEnvRequestId, "Response.RequestId `" + a.request_id->substr(0, 64) +
+                                              "` is not a lowercase UUID"});
   }
   if (a.has_error) {
     if (!a.code_text) {

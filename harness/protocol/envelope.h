@@ -3,12 +3,11 @@
 // whatever a hostile target sends.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/protocol/http_message.h"
 #include "models/actions.h"
@@ -20,7 +19,8 @@ namespace dj::protocol {
 // HTTP 200, Content-Type application/json, {"Response": fields + RequestId}.
 HttpResponse SuccessResponse(std::string_view request_id, nlohmann::json fields);
 // HTTP 200, {"Response": {"Error": {"Code", "Message"}, "RequestId"}}.
-HttpResponse ErrorResponse(std::string_view request_id, model::ErrorCode code, std::string_view message);
+HttpResponse ErrorResponse(std::string_view request_id, model::ErrorCode code,
+                           std::string_view message);
 // The answer to a refusal: the clause's reference outcome and the refusal's detail (or the
 // code's default message).
 HttpResponse RefusalResponse(std::string_view request_id, const model::Refusal& refusal);
@@ -29,14 +29,14 @@ HttpResponse RefusalResponse(std::string_view request_id, const model::Refusal& 
 struct Answer {
   int http_status = 0;
   std::string content_type;
-  bool json_envelope = false;               // the body is a JSON object with an object "Response"
-  nlohmann::json response;                  // that object, or null
-  std::optional<std::string> request_id;    // Response.RequestId when it is a string
-  bool has_error = false;                   // Response.Error is present
-  std::optional<std::string> code_text;     // Response.Error.Code when it is a string
-  std::optional<std::string> message;       // Response.Error.Message when it is a string
-  std::optional<model::ErrorCode> code;     // code_text when the project knows it
-  std::string parse_problem;                // why json_envelope is false, if it is
+  bool json_envelope = false;             // the body is a JSON object with an object "Response"
+  nlohmann::json response;                // that object, or null
+  std::optional<std::string> request_id;  // Response.RequestId when it is a string
+  bool has_error = false;                 // Response.Error is present
+  std::optional<std::string> code_text;   // Response.Error.Code when it is a string
+  std::optional<std::string> message;     // Response.Error.Message when it is a string
+  std::optional<model::ErrorCode> code;   // code_text when the project knows it
+  std::string parse_problem;              // why json_envelope is false, if it is
 
   // The outcome this answer shows, for comparison with model::Allowed: an HTTP status other
   // than 200, a known error code, or success. std::nullopt for an unknown error code or an

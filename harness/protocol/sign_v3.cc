@@ -26,7 +26,8 @@ std::string Lower(std::string_view s) {
 
 std::vector<std::pair<std::string, std::string>> CanonicalHeaders(const V3Input& in) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [name, value] : in.headers) out.emplace_back(Lower(Trim(name)), Lower(Trim(value)));
+  for (const auto& [name, value] : in.headers)
+    out.emplace_back(Lower(Trim(name)), Lower(Trim(value)));
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
@@ -154,11 +155,13 @@ Result<Authorization> ParseAuthorization(std::string_view header) {
       }
       auth.signature = value;
     } else {
-      return Failure{"unexpected or repeated Authorization item `" + std::string(key.substr(0, 40)) + "`"};
+      return Failure{"unexpected or repeated Authorization item `" +
+                     std::string(key.substr(0, 40)) + "`"};
     }
   }
   if (!have_credential || !have_signed || !have_signature) {
-    return Failure{std::string("the Authorization header needs Credential, SignedHeaders and Signature")};
+    return Failure{
+        std::string("the Authorization header needs Credential, SignedHeaders and Signature")};
   }
   auto has = [&](std::string_view name) {
     return std::find(auth.signed_headers.begin(), auth.signed_headers.end(), name) !=

@@ -22,10 +22,10 @@ struct V3Input {
   // Signed headers as (name, value); names and values are trimmed and lower-cased when the
   // canonical form is built, and sorted by name.
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string payload;          // the raw body (GET: "")
+  std::string payload;            // the raw body (GET: "")
   bool unsigned_payload = false;  // X-TC-Content-SHA256: UNSIGNED-PAYLOAD
-  std::string timestamp;        // X-TC-Timestamp exactly as sent
-  std::string date;             // credential-scope date, normally UtcDate(timestamp)
+  std::string timestamp;          // X-TC-Timestamp exactly as sent
+  std::string date;               // credential-scope date, normally UtcDate(timestamp)
   std::string service = "batch";
 };
 

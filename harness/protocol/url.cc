@@ -22,7 +22,8 @@ int HexValue(char c) {
 
 void Flatten(const json& v, const std::string& name, Pairs& out) {
   if (v.is_object()) {
-    for (const auto& [key, child] : v.items()) Flatten(child, name.empty() ? key : name + "." + key, out);
+    for (const auto& [key, child] : v.items())
+      Flatten(child, name.empty() ? key : name + "." + key, out);
   } else if (v.is_array()) {
     for (std::size_t i = 0; i < v.size(); ++i) {
       Flatten(v[i], name.empty() ? std::to_string(i) : name + "." + std::to_string(i), out);
@@ -40,7 +41,8 @@ void Flatten(const json& v, const std::string& name, Pairs& out) {
 constexpr long kMaxParamDepth = 16;
 
 bool IsIndex(std::string_view s) {
-  return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+  return !s.empty() && s.size() < 10 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
          (s.size() == 1 || s[0] != '0');
 }
 
@@ -52,7 +54,8 @@ json Arrayify(json v, bool root) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (!v.contains(std::to_string(i))) return v;
   }
-  if (!std::all_of(v.items().begin(), v.items().end(), [](const auto& kv) { return IsIndex(kv.key()); })) {
+  if (!std::all_of(v.items().begin(), v.items().end(),
+                   [](const auto& kv) { return IsIndex(kv.key()); })) {
     return v;
   }
   json array = json::array();

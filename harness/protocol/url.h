@@ -2,12 +2,11 @@
 // "Name.0.Field" pairs that query-style requests use (facts §1).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "models/result.h"
 

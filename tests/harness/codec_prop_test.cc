@@ -6,8 +6,8 @@
 #include <string>
 
 #include "harness/protocol/codec.h"
-#include "tests/harness/spec_vectors.h"
 #include "models/job_id_gen.h"
+#include "tests/harness/spec_vectors.h"
 
 namespace dj::protocol {
 namespace {
@@ -16,7 +16,6 @@ using namespace vectors;  // NOLINT: the spec vectors read best unqualified
 
 using model::Clause;
 using nlohmann::json;
-
 
 rc::Gen<Style> GenStyle() {
   return rc::gen::element(Style::kApi3Post, Style::kApi3Get, Style::kQueryGet, Style::kFormPost);

@@ -1,6 +1,5 @@
 // Tests of harness/protocol/codec: Encode, ParseWire, Authenticate, ApiParams; every planted fault.
 #include "harness/protocol/codec.h"
-#include "tests/harness/spec_vectors.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -12,6 +11,7 @@
 
 #include "harness/protocol/sign_v3.h"
 #include "models/api_model.h"
+#include "tests/harness/spec_vectors.h"
 
 namespace dj::protocol {
 namespace {
@@ -20,7 +20,6 @@ using namespace vectors;  // NOLINT: the spec vectors read best unqualified
 
 using model::Clause;
 using nlohmann::json;
-
 
 constexpr Style kAllStyles[] = {Style::kApi3Post, Style::kApi3Get, Style::kQueryGet,
                                 Style::kFormPost};

@@ -27,8 +27,10 @@ std::string Summary(const client::Exchange& x) {
   return line;
 }
 
-client::Exchange WithOptions(MockFixture& f, const std::function<void(protocol::EncodeOptions&)>& change,
-                             protocol::Call call = protocol::Call::Of(model::DescribeJobRequest("job-00000000"), "ap-guangzhou")) {
+client::Exchange WithOptions(MockFixture& f,
+                             const std::function<void(protocol::EncodeOptions&)>& change,
+                             protocol::Call call = protocol::Call::Of(
+                                 model::DescribeJobRequest("job-00000000"), "ap-guangzhou")) {
   protocol::EncodeOptions o = f.api().Options();
   change(o);
   return f.Send(call, o);
@@ -38,66 +40,117 @@ using Scenario = std::function<Observation(MockFixture&)>;
 
 const std::map<Fault, Scenario>& Scenarios() {
   static const std::map<Fault, Scenario> kScenarios = {
-      {Fault::kRunningDeletable, [](MockFixture& f) { return Observation{Summary(f.Send(model::DeleteJobRequest(f.Create("RUNNING", {}))))}; }},
-      {Fault::kInstancesIgnored, [](MockFixture& f) { return Observation{Summary(f.Send(model::DeleteJobRequest(f.Create("SUCCEED", {"RUNNING"}))))}; }},
-      {Fault::kInterruptedCompleted, [](MockFixture& f) {
-         return Observation{Summary(f.Send(model::DeleteJobRequest(f.Create("FAILED", {"FAILED_INTERRUPTED"}))))};
+      {Fault::kRunningDeletable,
+       [](MockFixture& f) {
+         return Observation{Summary(f.Send(model::DeleteJobRequest(f.Create("RUNNING", {}))))};
        }},
-      {Fault::kLaxJobId, [](MockFixture& f) { return Observation{Summary(f.Send(model::DeleteJobRequest("job-F5DA1EDL")))}; }},
-      {Fault::kNotFoundAsMalformed, [](MockFixture& f) { return Observation{Summary(f.Send(model::DeleteJobRequest("job-00000000")))}; }},
-      {Fault::kDeletedStillDescribed, [](MockFixture& f) {
+      {Fault::kInstancesIgnored,
+       [](MockFixture& f) {
+         return Observation{
+             Summary(f.Send(model::DeleteJobRequest(f.Create("SUCCEED", {"RUNNING"}))))};
+       }},
+      {Fault::kInterruptedCompleted,
+       [](MockFixture& f) {
+         return Observation{
+             Summary(f.Send(model::DeleteJobRequest(f.Create("FAILED", {"FAILED_INTERRUPTED"}))))};
+       }},
+      {Fault::kLaxJobId,
+       [](MockFixture& f) {
+         return Observation{Summary(f.Send(model::DeleteJobRequest("job-F5DA1EDL")))};
+       }},
+      {Fault::kNotFoundAsMalformed,
+       [](MockFixture& f) {
+         return Observation{Summary(f.Send(model::DeleteJobRequest("job-00000000")))};
+       }},
+      {Fault::kDeletedStillDescribed,
+       [](MockFixture& f) {
          std::string id = f.Create("SUCCEED", {});
-         return Observation{Summary(f.Send(model::DeleteJobRequest(id))), Summary(f.Send(model::DescribeJobRequest(id)))};
+         return Observation{Summary(f.Send(model::DeleteJobRequest(id))),
+                            Summary(f.Send(model::DescribeJobRequest(id)))};
        }},
-      {Fault::kDeletedStillListed, [](MockFixture& f) {
+      {Fault::kDeletedStillListed,
+       [](MockFixture& f) {
          std::string id = f.Create("SUCCEED", {});
          return Observation{Summary(f.Send(model::DeleteJobRequest(id))),
                             Summary(f.Send({model::Action::kDescribeJobs, {{"JobIds", {id}}}}))};
        }},
-      {Fault::kSecondDeleteSucceeds, [](MockFixture& f) {
+      {Fault::kSecondDeleteSucceeds,
+       [](MockFixture& f) {
          std::string id = f.Create("SUCCEED", {});
-         return Observation{Summary(f.Send(model::DeleteJobRequest(id))), Summary(f.Send(model::DeleteJobRequest(id)))};
+         return Observation{Summary(f.Send(model::DeleteJobRequest(id))),
+                            Summary(f.Send(model::DeleteJobRequest(id)))};
        }},
-      {Fault::kFailedDeleteMutates, [](MockFixture& f) {
+      {Fault::kFailedDeleteMutates,
+       [](MockFixture& f) {
          std::string id = f.Create("RUNNING", {"RUNNING", "SUCCEED"});
-         return Observation{Summary(f.Send(model::DeleteJobRequest(id))), Summary(f.Send(model::DescribeJobRequest(id)))};
+         return Observation{Summary(f.Send(model::DeleteJobRequest(id))),
+                            Summary(f.Send(model::DescribeJobRequest(id)))};
        }},
-      {Fault::kDeletesNeighbour, [](MockFixture& f) {
-         std::string a = f.Create({{"JobId", "job-aaaaaaaa"}, {"JobState", "SUCCEED"}, {"Tasks", json::array()}});
-         std::string b = f.Create({{"JobId", "job-bbbbbbbb"}, {"JobState", "RUNNING"}, {"Tasks", json::array()}});
-         return Observation{Summary(f.Send(model::DeleteJobRequest(a))), Summary(f.Send(model::DescribeJobRequest(b)))};
+      {Fault::kDeletesNeighbour,
+       [](MockFixture& f) {
+         std::string a = f.Create(
+             {{"JobId", "job-aaaaaaaa"}, {"JobState", "SUCCEED"}, {"Tasks", json::array()}});
+         std::string b = f.Create(
+             {{"JobId", "job-bbbbbbbb"}, {"JobState", "RUNNING"}, {"Tasks", json::array()}});
+         return Observation{Summary(f.Send(model::DeleteJobRequest(a))),
+                            Summary(f.Send(model::DescribeJobRequest(b)))};
        }},
-      {Fault::kNoRateLimit, [](MockFixture& f) {
+      {Fault::kNoRateLimit,
+       [](MockFixture& f) {
          Observation o;
-         for (int i = 0; i < 3; ++i) o.push_back(Summary(f.Send(model::DeleteJobRequest("job-0000000" + std::to_string(i)))));
+         for (int i = 0; i < 3; ++i)
+           o.push_back(Summary(f.Send(model::DeleteJobRequest("job-0000000" + std::to_string(i)))));
          return o;
        }},
-      {Fault::kRateLimitedStillDeletes, [](MockFixture& f) {
+      {Fault::kRateLimitedStillDeletes,
+       [](MockFixture& f) {
          std::string id = f.Create("SUCCEED", {});
          f.Send(model::DeleteJobRequest("job-00000001"));
          f.Send(model::DeleteJobRequest("job-00000002"));
-         return Observation{Summary(f.Send(model::DeleteJobRequest(id))), Summary(f.Send(model::DescribeJobRequest(id)))};
+         return Observation{Summary(f.Send(model::DeleteJobRequest(id))),
+                            Summary(f.Send(model::DescribeJobRequest(id)))};
        }},
-      {Fault::kNoRequestIdOnErrors, [](MockFixture& f) { return Observation{Summary(f.Send(model::DescribeJobRequest("job-00000000")))}; }},
-      {Fault::kRequestIdRepeated, [](MockFixture& f) {
+      {Fault::kNoRequestIdOnErrors,
+       [](MockFixture& f) {
+         return Observation{Summary(f.Send(model::DescribeJobRequest("job-00000000")))};
+       }},
+      {Fault::kRequestIdRepeated,
+       [](MockFixture& f) {
          auto a = f.Send(model::DescribeJobRequest("job-00000000")).answer.request_id;
          auto b = f.Send(model::DescribeJobRequest("job-00000000")).answer.request_id;
          return Observation{a == b ? "same RequestId" : "distinct RequestIds"};
        }},
-      {Fault::kErrorsNot200, [](MockFixture& f) { return Observation{Summary(f.Send(model::DescribeJobRequest("job-00000000")))}; }},
-      {Fault::kInternalErrorOnEmptyJob, [](MockFixture& f) {
+      {Fault::kErrorsNot200,
+       [](MockFixture& f) {
+         return Observation{Summary(f.Send(model::DescribeJobRequest("job-00000000")))};
+       }},
+      {Fault::kInternalErrorOnEmptyJob,
+       [](MockFixture& f) {
          std::string id = f.Create({{"JobState", "SUCCEED"}, {"Tasks", json::array()}});
          return Observation{Summary(f.Send(model::DeleteJobRequest(id)))};
        }},
-      {Fault::kSignatureUnchecked, [](MockFixture& f) { return Observation{Summary(WithOptions(f, [](auto& o) { o.faults.wrong_key = true; }))}; }},
-      {Fault::kExpiredAccepted, [](MockFixture& f) { return Observation{Summary(WithOptions(f, [](auto& o) { o.timestamp -= 3600; }))}; }},
-      {Fault::kLocalDateAccepted, [](MockFixture& f) { return Observation{Summary(WithOptions(f, [](auto& o) { o.faults.local_date = true; }))}; }},
-      {Fault::kRegionOptional, [](MockFixture& f) {
-         protocol::Call call = protocol::Call::Of(model::DescribeJobRequest("job-00000000"), std::nullopt);
+      {Fault::kSignatureUnchecked,
+       [](MockFixture& f) {
+         return Observation{Summary(WithOptions(f, [](auto& o) { o.faults.wrong_key = true; }))};
+       }},
+      {Fault::kExpiredAccepted,
+       [](MockFixture& f) {
+         return Observation{Summary(WithOptions(f, [](auto& o) { o.timestamp -= 3600; }))};
+       }},
+      {Fault::kLocalDateAccepted,
+       [](MockFixture& f) {
+         return Observation{Summary(WithOptions(f, [](auto& o) { o.faults.local_date = true; }))};
+       }},
+      {Fault::kRegionOptional,
+       [](MockFixture& f) {
+         protocol::Call call =
+             protocol::Call::Of(model::DescribeJobRequest("job-00000000"), std::nullopt);
          return Observation{Summary(f.Send(call, f.api().Options()))};
        }},
-      {Fault::kUnknownParamsIgnored, [](MockFixture& f) {
-         return Observation{Summary(f.Send({model::Action::kDescribeJob, {{"JobId", "job-00000000"}, {"Verbose", true}}}))};
+      {Fault::kUnknownParamsIgnored,
+       [](MockFixture& f) {
+         return Observation{Summary(f.Send(
+             {model::Action::kDescribeJob, {{"JobId", "job-00000000"}, {"Verbose", true}}}))};
        }},
   };
   return kScenarios;
@@ -114,14 +167,16 @@ TEST(Faults, CatalogueHasAtLeastTwelveDistinctNamedFaults) {
 
 TEST(Faults, EachFaultChangesWhatTheMockAnswers) {
   for (Fault fault : mock::kAllFaults) {
-    SCOPED_TRACE(std::string(mock::FaultName(fault)) + " (" + std::string(model::ClauseId(mock::BrokenClause(fault))) + ")");
+    SCOPED_TRACE(std::string(mock::FaultName(fault)) + " (" +
+                 std::string(model::ClauseId(mock::BrokenClause(fault))) + ")");
     auto it = Scenarios().find(fault);
     ASSERT_NE(it, Scenarios().end()) << "no scenario";
     MockFixture correct(Via::kInProcess);
     MockFixture faulty(Via::kInProcess, ControlConfig({fault}));
     Observation want = it->second(correct);
     Observation got = it->second(faulty);
-    EXPECT_NE(want, got) << "the faulty mock answered exactly as the correct one: " << ::testing::PrintToString(got);
+    EXPECT_NE(want, got) << "the faulty mock answered exactly as the correct one: "
+                         << ::testing::PrintToString(got);
   }
 }
 

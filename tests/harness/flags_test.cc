@@ -1,8 +1,9 @@
 // Table-driven flag parsing and the mock's configuration from flags.
+#include "harness/cli/flags.h"
+
 #include <gtest/gtest.h>
 
 #include "harness/cli/commands.h"
-#include "harness/cli/flags.h"
 
 namespace dj::cli {
 namespace {
@@ -12,7 +13,8 @@ Result<ParsedFlags> Parse(std::string_view command, std::vector<std::string> arg
 }
 
 TEST(Flags, ValuesSwitchesAndRepeats) {
-  auto f = Parse("mock", {"--port", "8080", "--control", "--fault=no-rate-limit", "--fault", "lax-job-id"});
+  auto f = Parse("mock",
+                 {"--port", "8080", "--control", "--fault=no-rate-limit", "--fault", "lax-job-id"});
   ASSERT_TRUE(f.ok()) << f.error();
   EXPECT_EQ(f->Get("port"), "8080");
   EXPECT_TRUE(f->Has("control"));
@@ -40,7 +42,8 @@ TEST(Flags, ErrorsNameTheFlag) {
 
 TEST(Flags, HelpListsEveryFlagOfTheCommand) {
   std::string help = CommandHelp("mock");
-  for (const char* flag : {"--host HOST", "--port N", "--control ", "--fault NAME", "--limit ACTION=N", "--seed N"}) {
+  for (const char* flag :
+       {"--host HOST", "--port N", "--control ", "--fault NAME", "--limit ACTION=N", "--seed N"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
   EXPECT_EQ(help.find("--target"), std::string::npos);
@@ -50,9 +53,10 @@ TEST(Flags, HelpListsEveryFlagOfTheCommand) {
 }
 
 TEST(MockConfigFromFlags, BuildsTheConfiguration) {
-  auto flags = Parse("mock", {"--control", "--control-token", "t", "--fault", "no-rate-limit", "--limit",
-                              "DeleteJob=1", "--limit", "DescribeJob=50", "--secret-id", "AKIDa", "--secret-key",
-                              "ka", "--secret-id", "AKIDb", "--secret-key", "kb", "--seed", "42"});
+  auto flags = Parse(
+      "mock", {"--control", "--control-token", "t", "--fault", "no-rate-limit", "--limit",
+               "DeleteJob=1", "--limit", "DescribeJob=50", "--secret-id", "AKIDa", "--secret-key",
+               "ka", "--secret-id", "AKIDb", "--secret-key", "kb", "--seed", "42"});
   ASSERT_TRUE(flags.ok());
   auto config = MockConfigFromFlags(*flags);
   ASSERT_TRUE(config.ok()) << config.error();

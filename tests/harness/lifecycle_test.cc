@@ -30,22 +30,25 @@ mock::MockConfig WithControl(mock::FaultSet faults = {}) {
   return c;
 }
 
-protocol::Credentials Creds() { return {std::string(mock::kDefaultSecretId), std::string(mock::kDefaultSecretKey), ""}; }
+protocol::Credentials Creds() {
+  return {std::string(mock::kDefaultSecretId), std::string(mock::kDefaultSecretKey), ""};
+}
 
 TEST(Lifecycle, PassesAgainstTheReferenceMockInEveryStyle) {
-  for (auto style : {protocol::Style::kApi3Post, protocol::Style::kApi3Get, protocol::Style::kQueryGet,
-                     protocol::Style::kFormPost}) {
+  for (auto style : {protocol::Style::kApi3Post, protocol::Style::kApi3Get,
+                     protocol::Style::kQueryGet, protocol::Style::kFormPost}) {
     Served served(WithControl());
     client::ClientConfig config;
     config.style = style;
     std::ostringstream out;
     EXPECT_EQ(WalkLifecycle(*served.target, Creds(), config, "", out), kExitOk) << out.str();
     std::string text = out.str();
-    for (const char* expected : {"ok: success, as OBS-1 expects", "ok: success, as DEL-1 expects",
-                                 "ok: ResourceNotFound.Job, as GONE-1 expects",
-                                 "ok: UnsupportedOperation, as DEL-2 expects",
-                                 "ok: InvalidParameter.JobIdMalformed, as ID-1 expects",
-                                 "5 requests, 5 answered as the reference model expects, 0 violation(s)"}) {
+    for (const char* expected :
+         {"ok: success, as OBS-1 expects", "ok: success, as DEL-1 expects",
+          "ok: ResourceNotFound.Job, as GONE-1 expects",
+          "ok: UnsupportedOperation, as DEL-2 expects",
+          "ok: InvalidParameter.JobIdMalformed, as ID-1 expects",
+          "5 requests, 5 answered as the reference model expects, 0 violation(s)"}) {
       EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
     }
     // Credentials never appear in output.

@@ -29,7 +29,8 @@ inline mock::MockConfig ControlConfig(mock::FaultSet faults = {}) {
   c.control = true;
   c.seed = 7;
   c.faults = std::move(faults);
-  c.credentials.push_back({"AKIDsecondCredential000000000000000002", "secondSecretKey0000000000000002", ""});
+  c.credentials.push_back(
+      {"AKIDsecondCredential000000000000000002", "secondSecretKey0000000000000002", ""});
   return c;
 }
 
@@ -40,7 +41,8 @@ inline protocol::Credentials DefaultCredentials() {
 class MockFixture {
  public:
   explicit MockFixture(Via via, mock::MockConfig config = ControlConfig())
-      : service_(std::move(config), [this] { return wall_.load(); }, [this] { return steady_.load(); }) {
+      : service_(
+            std::move(config), [this] { return wall_.load(); }, [this] { return steady_.load(); }) {
     if (via == Via::kHttp) {
       server_ = std::make_unique<mock::MockHttpServer>(service_);
       auto port = server_->Bind("127.0.0.1", 0);
@@ -72,13 +74,16 @@ class MockFixture {
     return id.ok() ? *id : std::string();
   }
   std::string Create(std::string_view job_state, std::vector<std::string> instance_states) {
-    return Create({{"JobState", job_state}, {"Tasks", {{{"TaskName", "t0"}, {"InstanceStates", instance_states}}}}});
+    return Create({{"JobState", job_state},
+                   {"Tasks", {{{"TaskName", "t0"}, {"InstanceStates", instance_states}}}}});
   }
   // Move the control clock (the rate limiter's time in control mode).
   void Advance(std::int64_t ms) { ASSERT_TRUE(control_->AdvanceClock(ms).ok()); }
 
   client::Exchange Send(const model::ApiRequest& r) { return api_->Send(r); }
-  client::Exchange Send(const protocol::Call& call, const protocol::EncodeOptions& o) { return api_->Send(call, o); }
+  client::Exchange Send(const protocol::Call& call, const protocol::EncodeOptions& o) {
+    return api_->Send(call, o);
+  }
 
   client::ApiClient& api() { return *api_; }
   client::ControlClient& control() { return *control_; }

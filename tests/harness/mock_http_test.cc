@@ -18,9 +18,12 @@ using nlohmann::json;
 using protocol::Call;
 using protocol::Style;
 
-Call DeleteCall(std::string_view id) { return Call::Of(model::DeleteJobRequest(id), "ap-guangzhou"); }
+Call DeleteCall(std::string_view id) {
+  return Call::Of(model::DeleteJobRequest(id), "ap-guangzhou");
+}
 
-client::Exchange Styled(MockFixture& f, Style style, const std::function<void(protocol::EncodeOptions&)>& change,
+client::Exchange Styled(MockFixture& f, Style style,
+                        const std::function<void(protocol::EncodeOptions&)>& change,
                         const Call& call) {
   protocol::EncodeOptions o = f.api().Options();
   o.style = style;
@@ -28,7 +31,8 @@ client::Exchange Styled(MockFixture& f, Style style, const std::function<void(pr
   return f.Send(call, o);
 }
 
-client::Exchange WithOptions(MockFixture& f, const std::function<void(protocol::EncodeOptions&)>& change,
+client::Exchange WithOptions(MockFixture& f,
+                             const std::function<void(protocol::EncodeOptions&)>& change,
                              const Call& call = DeleteCall("job-aaaaaaaa")) {
   return Styled(f, Style::kApi3Post, change, call);
 }
@@ -40,7 +44,8 @@ client::Exchange WithCall(MockFixture& f, const std::function<void(Call&)>& chan
 }
 
 // A request encoded, then broken on the wire (the codec never builds such bytes itself).
-client::Exchange Broken(MockFixture& f, Style style, const std::function<void(protocol::HttpRequest&)>& change) {
+client::Exchange Broken(MockFixture& f, Style style,
+                        const std::function<void(protocol::HttpRequest&)>& change) {
   protocol::EncodeOptions o = f.api().Options();
   o.style = style;
   client::Exchange x;
@@ -63,12 +68,18 @@ model::ApiRequest Req(model::Action a, json params) { return {a, std::move(param
 using Send = std::function<client::Exchange()>;
 using Scenario = std::function<Send(MockFixture&)>;
 
-Send Delete(MockFixture& f, std::string id) { return [&f, id] { return f.Send(model::DeleteJobRequest(id)); }; }
-Send Request(MockFixture& f, model::ApiRequest r) { return [&f, r] { return f.Send(r); }; }
+Send Delete(MockFixture& f, std::string id) {
+  return [&f, id] { return f.Send(model::DeleteJobRequest(id)); };
+}
+Send Request(MockFixture& f, model::ApiRequest r) {
+  return [&f, r] { return f.Send(r); };
+}
 Send Options(MockFixture& f, std::function<void(protocol::EncodeOptions&)> change) {
   return [&f, change] { return WithOptions(f, change); };
 }
-Send CallChange(MockFixture& f, std::function<void(Call&)> change) { return [&f, change] { return WithCall(f, change); }; }
+Send CallChange(MockFixture& f, std::function<void(Call&)> change) {
+  return [&f, change] { return WithCall(f, change); };
+}
 
 // Create a completed job and delete it.
 std::string Deleted(MockFixture& f) {
@@ -80,50 +91,105 @@ std::string Deleted(MockFixture& f) {
 const std::map<Clause, Scenario>& Scenarios() {
   using model::Action;
   static const std::map<Clause, Scenario> kScenarios = {
-      {Clause::kAuthBadSignature, [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.wrong_key = true; }); }},
-      {Clause::kAuthExpired, [](MockFixture& f) { return Options(f, [](auto& o) { o.timestamp -= 301; }); }},
-      {Clause::kAuthTimestampMissing, [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.omit_timestamp = true; }); }},
-      {Clause::kAuthTimestampMalformed, [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.timestamp_text = "1735689599.0"; }); }},
-      {Clause::kAuthUnknownSecretId, [](MockFixture& f) -> Send {
+      {Clause::kAuthBadSignature,
+       [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.wrong_key = true; }); }},
+      {Clause::kAuthExpired,
+       [](MockFixture& f) { return Options(f, [](auto& o) { o.timestamp -= 301; }); }},
+      {Clause::kAuthTimestampMissing,
+       [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.omit_timestamp = true; }); }},
+      {Clause::kAuthTimestampMalformed,
+       [](MockFixture& f) {
+         return Options(f, [](auto& o) { o.faults.timestamp_text = "1735689599.0"; });
+       }},
+      {Clause::kAuthUnknownSecretId,
+       [](MockFixture& f) -> Send {
          return [&f] {
-           return f.Client({"AKIDnobodyKnowsThisOne000000000000000001", "whatever", ""})->Send(model::DeleteJobRequest("job-aaaaaaaa"));
+           return f.Client({"AKIDnobodyKnowsThisOne000000000000000001", "whatever", ""})
+               ->Send(model::DeleteJobRequest("job-aaaaaaaa"));
          };
        }},
-      {Clause::kAuthNoAuthorization, [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.omit_signature = true; }); }},
-      {Clause::kAuthV1MissingParam, [](MockFixture& f) -> Send {
-         return [&f] { return Styled(f, Style::kQueryGet, [](auto& o) { o.faults.v1_omit_param = "Nonce"; }, DeleteCall("job-aaaaaaaa")); };
+      {Clause::kAuthNoAuthorization,
+       [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.omit_signature = true; }); }},
+      {Clause::kAuthV1MissingParam,
+       [](MockFixture& f) -> Send {
+         return [&f] {
+           return Styled(
+               f, Style::kQueryGet, [](auto& o) { o.faults.v1_omit_param = "Nonce"; },
+               DeleteCall("job-aaaaaaaa"));
+         };
        }},
-      {Clause::kAuthV1BadMethod, [](MockFixture& f) -> Send {
-         return [&f] { return Styled(f, Style::kQueryGet, [](auto& o) { o.faults.signature_method = "HmacMD5"; }, DeleteCall("job-aaaaaaaa")); };
+      {Clause::kAuthV1BadMethod,
+       [](MockFixture& f) -> Send {
+         return [&f] {
+           return Styled(
+               f, Style::kQueryGet, [](auto& o) { o.faults.signature_method = "HmacMD5"; },
+               DeleteCall("job-aaaaaaaa"));
+         };
        }},
-      {Clause::kAuthLocalDate, [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.local_date = true; }); }},
-      {Clause::kAuthTampered, [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.tamper_after_signing = true; }); }},
-      {Clause::kActionMissing, [](MockFixture& f) { return CallChange(f, [](Call& c) { c.action.reset(); }); }},
-      {Clause::kActionUnknown, [](MockFixture& f) { return CallChange(f, [](Call& c) { c.action = "DeleteJobs"; }); }},
-      {Clause::kVersionMissing, [](MockFixture& f) { return CallChange(f, [](Call& c) { c.version.reset(); }); }},
-      {Clause::kVersionUnknown, [](MockFixture& f) { return CallChange(f, [](Call& c) { c.version = "2018-03-12"; }); }},
-      {Clause::kRegionMissing, [](MockFixture& f) { return CallChange(f, [](Call& c) { c.region.reset(); }); }},
-      {Clause::kRegionUnsupported, [](MockFixture& f) { return CallChange(f, [](Call& c) { c.region = "mars-north-1"; }); }},
-      {Clause::kUnknownParameter, [](MockFixture& f) { return CallChange(f, [](Call& c) { c.params["Force"] = true; }); }},
-      {Clause::kUnsupportedMethod, [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.method = "PUT"; }); }},
-      {Clause::kTooLarge, [](MockFixture& f) {
+      {Clause::kAuthLocalDate,
+       [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.local_date = true; }); }},
+      {Clause::kAuthTampered,
+       [](MockFixture& f) {
+         return Options(f, [](auto& o) { o.faults.tamper_after_signing = true; });
+       }},
+      {Clause::kActionMissing,
+       [](MockFixture& f) { return CallChange(f, [](Call& c) { c.action.reset(); }); }},
+      {Clause::kActionUnknown,
+       [](MockFixture& f) { return CallChange(f, [](Call& c) { c.action = "DeleteJobs"; }); }},
+      {Clause::kVersionMissing,
+       [](MockFixture& f) { return CallChange(f, [](Call& c) { c.version.reset(); }); }},
+      {Clause::kVersionUnknown,
+       [](MockFixture& f) { return CallChange(f, [](Call& c) { c.version = "2018-03-12"; }); }},
+      {Clause::kRegionMissing,
+       [](MockFixture& f) { return CallChange(f, [](Call& c) { c.region.reset(); }); }},
+      {Clause::kRegionUnsupported,
+       [](MockFixture& f) { return CallChange(f, [](Call& c) { c.region = "mars-north-1"; }); }},
+      {Clause::kUnknownParameter,
+       [](MockFixture& f) { return CallChange(f, [](Call& c) { c.params["Force"] = true; }); }},
+      {Clause::kUnsupportedMethod,
+       [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.method = "PUT"; }); }},
+      {Clause::kTooLarge,
+       [](MockFixture& f) {
          // Over the v3 POST limit: refused by the HTTP layer without reading the body.
-         return Options(f, [](auto& o) { o.faults.raw_body = std::string(protocol::kV3PostLimitBytes + 1, ' '); });
+         return Options(f, [](auto& o) {
+           o.faults.raw_body = std::string(protocol::kV3PostLimitBytes + 1, ' ');
+         });
        }},
-      {Clause::kBodyNotObject, [](MockFixture& f) { return Options(f, [](auto& o) { o.faults.raw_body = "[\"job-aaaaaaaa\"]"; }); }},
-      {Clause::kQueryUndecodable, [](MockFixture& f) -> Send {
-         return [&f] { return Broken(f, Style::kQueryGet, [](protocol::HttpRequest& r) { r.target += "&JobId=%zz"; }); };
+      {Clause::kBodyNotObject,
+       [](MockFixture& f) {
+         return Options(f, [](auto& o) { o.faults.raw_body = "[\"job-aaaaaaaa\"]"; });
+       }},
+      {Clause::kQueryUndecodable,
+       [](MockFixture& f) -> Send {
+         return [&f] {
+           return Broken(f, Style::kQueryGet,
+                         [](protocol::HttpRequest& r) { r.target += "&JobId=%zz"; });
+         };
        }},
       {Clause::kIdMalformed, [](MockFixture& f) { return Delete(f, "job-F5DA1EDL"); }},
-      {Clause::kIdAbsent, [](MockFixture& f) { return Request(f, Req(Action::kDeleteJob, json::object())); }},
-      {Clause::kIdNotString, [](MockFixture& f) { return Request(f, Req(Action::kDeleteJob, {{"JobId", 12345678}})); }},
+      {Clause::kIdAbsent,
+       [](MockFixture& f) { return Request(f, Req(Action::kDeleteJob, json::object())); }},
+      {Clause::kIdNotString,
+       [](MockFixture& f) {
+         return Request(f, Req(Action::kDeleteJob, {{"JobId", 12345678}}));
+       }},
       {Clause::kIdUnknown, [](MockFixture& f) { return Delete(f, "job-00000000"); }},
-      {Clause::kDelCompleted, [](MockFixture& f) { return Delete(f, f.Create("FAILED", {"SUCCEED", "FAILED"})); }},
-      {Clause::kDelJobActive, [](MockFixture& f) { return Delete(f, f.Create("RUNNING", {"SUCCEED"})); }},
-      {Clause::kDelInstanceActive, [](MockFixture& f) { return Delete(f, f.Create("SUCCEED", {"SUCCEED", "RUNNABLE"})); }},
-      {Clause::kDelInterrupted, [](MockFixture& f) { return Delete(f, f.Create("FAILED", {"FAILED_INTERRUPTED"})); }},
-      {Clause::kGoneDescribe, [](MockFixture& f) { return Request(f, model::DescribeJobRequest(Deleted(f))); }},
-      {Clause::kGoneListed, [](MockFixture& f) -> Send {
+      {Clause::kDelCompleted,
+       [](MockFixture& f) {
+         return Delete(f, f.Create("FAILED", {"SUCCEED", "FAILED"}));
+       }},
+      {Clause::kDelJobActive,
+       [](MockFixture& f) { return Delete(f, f.Create("RUNNING", {"SUCCEED"})); }},
+      {Clause::kDelInstanceActive,
+       [](MockFixture& f) {
+         return Delete(f, f.Create("SUCCEED", {"SUCCEED", "RUNNABLE"}));
+       }},
+      {Clause::kDelInterrupted,
+       [](MockFixture& f) { return Delete(f, f.Create("FAILED", {"FAILED_INTERRUPTED"})); }},
+      {Clause::kGoneDescribe,
+       [](MockFixture& f) { return Request(f, model::DescribeJobRequest(Deleted(f))); }},
+      {Clause::kGoneListed,
+       [](MockFixture& f) -> Send {
          std::string id = Deleted(f);
          return [&f, id] {
            client::Exchange x = f.Send(Req(model::Action::kDescribeJobs, {{"JobIds", {id}}}));
@@ -132,36 +198,65 @@ const std::map<Clause, Scenario>& Scenarios() {
          };
        }},
       {Clause::kGoneDeleteAgain, [](MockFixture& f) { return Delete(f, Deleted(f)); }},
-      {Clause::kGoneTerminate, [](MockFixture& f) { return Request(f, model::TerminateJobRequest(Deleted(f))); }},
-      {Clause::kRateExceeded, [](MockFixture& f) {
+      {Clause::kGoneTerminate,
+       [](MockFixture& f) { return Request(f, model::TerminateJobRequest(Deleted(f))); }},
+      {Clause::kRateExceeded,
+       [](MockFixture& f) {
          // Two admissions in the same (virtual) instant, then the third is over the limit.
          std::string id = f.Create("SUCCEED", {});
          f.Send(model::DeleteJobRequest("job-00000001"));
          f.Send(model::DeleteJobRequest("job-00000002"));
          return Delete(f, id);
        }},
-      {Clause::kObsDescribe, [](MockFixture& f) { return Request(f, model::DescribeJobRequest(f.Create("RUNNING", {"RUNNING"}))); }},
-      {Clause::kDrvTerminateSubmitted, [](MockFixture& f) { return Request(f, model::TerminateJobRequest(f.Create("SUBMITTED", {"PENDING"}))); }},
-      {Clause::kDrvTerminate, [](MockFixture& f) { return Request(f, model::TerminateJobRequest(f.Create("RUNNING", {"RUNNING"}))); }},
-      {Clause::kDrvList, [](MockFixture& f) {
+      {Clause::kObsDescribe,
+       [](MockFixture& f) {
+         return Request(f, model::DescribeJobRequest(f.Create("RUNNING", {"RUNNING"})));
+       }},
+      {Clause::kDrvTerminateSubmitted,
+       [](MockFixture& f) {
+         return Request(f, model::TerminateJobRequest(f.Create("SUBMITTED", {"PENDING"})));
+       }},
+      {Clause::kDrvTerminate,
+       [](MockFixture& f) {
+         return Request(f, model::TerminateJobRequest(f.Create("RUNNING", {"RUNNING"})));
+       }},
+      {Clause::kDrvList,
+       [](MockFixture& f) {
          f.Create("RUNNING", {});
          return Request(f, Req(Action::kDescribeJobs, json::object()));
        }},
-      {Clause::kDrvListCombination, [](MockFixture& f) {
-         return Request(f, Req(Action::kDescribeJobs, {{"JobIds", {"job-aaaaaaaa"}},
-                                                      {"Filters", json::array({{{"Name", "zone"}, {"Values", {"x"}}}})}}));
+      {Clause::kDrvListCombination,
+       [](MockFixture& f) {
+         return Request(f,
+                        Req(Action::kDescribeJobs,
+                            {{"JobIds", {"job-aaaaaaaa"}},
+                             {"Filters", json::array({{{"Name", "zone"}, {"Values", {"x"}}}})}}));
        }},
-      {Clause::kDrvListBadFilter, [](MockFixture& f) {
-         return Request(f, Req(Action::kDescribeJobs, {{"Filters", json::array({{{"Name", "color"}, {"Values", {"x"}}}})}}));
+      {Clause::kDrvListBadFilter,
+       [](MockFixture& f) {
+         return Request(f,
+                        Req(Action::kDescribeJobs,
+                            {{"Filters", json::array({{{"Name", "color"}, {"Values", {"x"}}}})}}));
        }},
-      {Clause::kDrvListBadValue, [](MockFixture& f) { return Request(f, Req(Action::kDescribeJobs, {{"Limit", 1000}})); }},
-      {Clause::kDrvSubmit, [](MockFixture& f) {
-         return Request(f, Req(Action::kSubmitJob, json::parse(R"({"Placement":{"Zone":"ap-guangzhou-2"},"Job":{"Tasks":[
+      {Clause::kDrvListBadValue,
+       [](MockFixture& f) {
+         return Request(f, Req(Action::kDescribeJobs, {{"Limit", 1000}}));
+       }},
+      {Clause::kDrvSubmit,
+       [](MockFixture& f) {
+         return Request(f,
+                        Req(Action::kSubmitJob,
+                            json::parse(R"({"Placement":{"Zone":"ap-guangzhou-2"},"Job":{"Tasks":[
              {"TaskName":"hello","Application":{"DeliveryForm":"LOCAL","Command":"echo hello"}}]}})")));
        }},
-      {Clause::kDrvSubmitMissing, [](MockFixture& f) { return Request(f, Req(Action::kSubmitJob, {{"Job", {{"Tasks", {json::object()}}}}})); }},
-      {Clause::kDrvSubmitInvalid, [](MockFixture& f) {
-         return Request(f, Req(Action::kSubmitJob, {{"Placement", {{"Zone", "z"}}}, {"Job", {{"Tasks", json::array()}}}}));
+      {Clause::kDrvSubmitMissing,
+       [](MockFixture& f) {
+         return Request(f, Req(Action::kSubmitJob, {{"Job", {{"Tasks", {json::object()}}}}}));
+       }},
+      {Clause::kDrvSubmitInvalid,
+       [](MockFixture& f) {
+         return Request(f, Req(Action::kSubmitJob, {{"Placement", {{"Zone", "z"}}},
+                                                    {"Job", {{"Tasks", json::array()}}}}));
        }},
   };
   return kScenarios;
@@ -173,20 +268,23 @@ class ClauseTest : public ::testing::TestWithParam<Via> {};
 TEST(ClauseScenarios, CoverEveryClauseWithOutcomes) {
   for (Clause c : model::kAllClauses) {
     if (!model::Info(c).strict.empty()) {
-      EXPECT_TRUE(Scenarios().contains(c)) << "no scenario for " << model::ClauseId(c) << ": " << model::Info(c).text;
+      EXPECT_TRUE(Scenarios().contains(c))
+          << "no scenario for " << model::ClauseId(c) << ": " << model::Info(c).text;
     }
   }
 }
 
 TEST_P(ClauseTest, EveryClauseGetsItsReferenceAnswer) {
   for (const auto& [clause, provoke] : Scenarios()) {
-    SCOPED_TRACE(std::string(model::ClauseId(clause)) + ": " + std::string(model::Info(clause).text));
+    SCOPED_TRACE(std::string(model::ClauseId(clause)) + ": " +
+                 std::string(model::Info(clause).text));
     MockFixture f(GetParam());
     client::Exchange x = provoke(f)();
     ASSERT_FALSE(x.transport_error.has_value()) << x.transport_error->message;
     model::Outcome want = model::Canonical(clause);
     EXPECT_EQ(OutcomeText(x), model::ToString(want)) << x.response.body.substr(0, 300);
-    auto action = model::ActionFromName(protocol::FindHeader(x.request.headers, "X-TC-Action").value_or("DeleteJob"))
+    auto action = model::ActionFromName(
+                      protocol::FindHeader(x.request.headers, "X-TC-Action").value_or("DeleteJob"))
                       .value_or(model::Action::kDeleteJob);
     for (const auto& v : protocol::CheckEnvelope(x.answer, action, model::Profile::kStrict)) {
       ADD_FAILURE() << model::ClauseId(v.clause) << ": " << v.detail;
@@ -229,29 +327,37 @@ TEST_P(ClauseTest, RateLimitedDeleteHasNoEffect) {
 TEST_P(ClauseTest, DeleteJobLimitInVirtualTime) {
   MockFixture f(GetParam());
   for (int i = 0; i < 10; ++i) {
-    EXPECT_EQ(OutcomeText(f.Send(model::DeleteJobRequest("job-0000000" + std::to_string(i)))), "ResourceNotFound.Job") << i;
+    EXPECT_EQ(OutcomeText(f.Send(model::DeleteJobRequest("job-0000000" + std::to_string(i)))),
+              "ResourceNotFound.Job")
+        << i;
     f.Advance(500);
   }
-  EXPECT_EQ(OutcomeText(f.Send(model::DeleteJobRequest("JOB-BAD"))), "InvalidParameter.JobIdMalformed");
+  EXPECT_EQ(OutcomeText(f.Send(model::DeleteJobRequest("JOB-BAD"))),
+            "InvalidParameter.JobIdMalformed");
   EXPECT_EQ(OutcomeText(f.Send(model::DeleteJobRequest("JOB-BAD"))), "RequestLimitExceeded");
   // Requests refused before authentication do not count.
   f.Advance(1000);
   for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(OutcomeText(WithOptions(f, [](auto& o) { o.faults.wrong_key = true; })), "AuthFailure.SignatureFailure");
+    EXPECT_EQ(OutcomeText(WithOptions(f, [](auto& o) { o.faults.wrong_key = true; })),
+              "AuthFailure.SignatureFailure");
   }
   EXPECT_EQ(OutcomeText(f.Send(model::DeleteJobRequest("job-00000000"))), "ResourceNotFound.Job");
   // Other actions are not limited.
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(OutcomeText(f.Send(model::DescribeJobRequest("job-00000000"))), "ResourceNotFound.Job");
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(OutcomeText(f.Send(model::DescribeJobRequest("job-00000000"))),
+              "ResourceNotFound.Job");
 }
 
 // RL-4: one credential's requests do not spend another's limit.
 TEST_P(ClauseTest, LimitIsPerCredential) {
   MockFixture f(GetParam());
-  auto second = f.Client({"AKIDsecondCredential000000000000000002", "secondSecretKey0000000000000002", ""});
+  auto second =
+      f.Client({"AKIDsecondCredential000000000000000002", "secondSecretKey0000000000000002", ""});
   f.Send(model::DeleteJobRequest("job-00000001"));
   f.Send(model::DeleteJobRequest("job-00000002"));
   EXPECT_EQ(OutcomeText(f.Send(model::DeleteJobRequest("job-00000003"))), "RequestLimitExceeded");
-  EXPECT_EQ(OutcomeText(second->Send(model::DeleteJobRequest("job-00000003"))), "ResourceNotFound.Job");
+  EXPECT_EQ(OutcomeText(second->Send(model::DeleteJobRequest("job-00000003"))),
+            "ResourceNotFound.Job");
 }
 
 // Without the control extension the limiter reads the mock's own steady clock.
@@ -270,11 +376,16 @@ TEST_P(ClauseTest, WithoutControlTheLimiterUsesTheSteadyClock) {
 TEST_P(ClauseTest, TimestampWindowIsSymmetric) {
   MockFixture f(GetParam());
   for (std::int64_t skew : {-300, 300, 0}) {
-    EXPECT_EQ(OutcomeText(WithOptions(f, [&](auto& o) { o.timestamp += skew; }, Call::Of(model::DescribeJobRequest("job-00000000"), "ap-guangzhou"))),
-              "ResourceNotFound.Job") << skew;
+    EXPECT_EQ(OutcomeText(WithOptions(
+                  f, [&](auto& o) { o.timestamp += skew; },
+                  Call::Of(model::DescribeJobRequest("job-00000000"), "ap-guangzhou"))),
+              "ResourceNotFound.Job")
+        << skew;
   }
   for (std::int64_t skew : {-301, 301, -86400}) {
-    EXPECT_EQ(OutcomeText(WithOptions(f, [&](auto& o) { o.timestamp += skew; })), "AuthFailure.SignatureExpire") << skew;
+    EXPECT_EQ(OutcomeText(WithOptions(f, [&](auto& o) { o.timestamp += skew; })),
+              "AuthFailure.SignatureExpire")
+        << skew;
   }
 }
 
@@ -290,21 +401,27 @@ TEST_P(ClauseTest, EveryStyleGetsTheSameOutcome) {
         o.encoding.space_as_plus = plus;
         o.encoding.encode_unreserved = plus;
         o.reverse_param_order = plus;
-        o.signature_method = plus ? protocol::SignatureMethod::kHmacSha1 : protocol::SignatureMethod::kHmacSha256;
+        o.signature_method =
+            plus ? protocol::SignatureMethod::kHmacSha1 : protocol::SignatureMethod::kHmacSha256;
         o.send_signature_method = !plus;
       };
       std::string done = f.Create("SUCCEED", {"SUCCEED"});
       std::string busy = f.Create("RUNNING", {"RUNNING"});
-      auto send = [&](const model::ApiRequest& r) { return OutcomeText(Styled(f, style, change, Call::Of(r, "ap-guangzhou"))); };
+      auto send = [&](const model::ApiRequest& r) {
+        return OutcomeText(Styled(f, style, change, Call::Of(r, "ap-guangzhou")));
+      };
       EXPECT_EQ(send(model::DescribeJobRequest(done)), "success");
       EXPECT_EQ(send(model::DeleteJobRequest(busy)), "UnsupportedOperation");
       EXPECT_EQ(send(model::DeleteJobRequest("job F5DA1EDL")), "InvalidParameter.JobIdMalformed");
       f.Advance(1000);
       EXPECT_EQ(send(model::DeleteJobRequest(done)), "success");
       EXPECT_EQ(send(model::DescribeJobRequest(done)), "ResourceNotFound.Job");
-      EXPECT_EQ(send({model::Action::kDescribeJobs, {{"JobIds", {busy, done}}, {"Limit", 5}}}), "success");
-      EXPECT_EQ(send({model::Action::kDescribeJobs, {{"Filters", json::array({{{"Name", "job-state"}, {"Values", {"RUNNING"}}}})}}}),
+      EXPECT_EQ(send({model::Action::kDescribeJobs, {{"JobIds", {busy, done}}, {"Limit", 5}}}),
                 "success");
+      EXPECT_EQ(
+          send({model::Action::kDescribeJobs,
+                {{"Filters", json::array({{{"Name", "job-state"}, {"Values", {"RUNNING"}}}})}}}),
+          "success");
     }
   }
 }
@@ -324,9 +441,12 @@ TEST_P(ClauseTest, RequestIdsAreUniqueUuids) {
 // OBS-1: DescribeJob reports what the control extension stored.
 TEST_P(ClauseTest, DescribeJobReportsTheStoredStates) {
   MockFixture f(GetParam());
-  std::string id = f.Create({{"JobName", "observed"}, {"JobState", "FAILED_INTERRUPTED"},
-                             {"Tasks", {{{"TaskName", "a"}, {"InstanceStates", {"RUNNING", "FAILED_INTERRUPTED", "SUCCEED"}}},
-                                        {{"TaskName", "b"}, {"InstanceStates", {"SUBMITTED"}}}}}});
+  std::string id = f.Create(
+      {{"JobName", "observed"},
+       {"JobState", "FAILED_INTERRUPTED"},
+       {"Tasks",
+        {{{"TaskName", "a"}, {"InstanceStates", {"RUNNING", "FAILED_INTERRUPTED", "SUCCEED"}}},
+         {{"TaskName", "b"}, {"InstanceStates", {"SUBMITTED"}}}}}});
   client::Exchange x = f.Send(model::DescribeJobRequest(id));
   ASSERT_TRUE(x.answer.IsSuccess());
   const json& r = x.answer.response;
@@ -354,7 +474,8 @@ TEST(ConcurrentDeletes, ExactlyOneSucceedsOverHttp) {
     threads.emplace_back([&, i] {
       // One connection per thread.
       auto client = f.Client(DefaultCredentials());
-      outcomes[static_cast<std::size_t>(i)] = OutcomeText(client->Send(model::DeleteJobRequest(id)));
+      outcomes[static_cast<std::size_t>(i)] =
+          OutcomeText(client->Send(model::DeleteJobRequest(id)));
     });
   }
   for (auto& t : threads) t.join();
@@ -362,7 +483,8 @@ TEST(ConcurrentDeletes, ExactlyOneSucceedsOverHttp) {
   EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "ResourceNotFound.Job"), kThreads - 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Targets, ClauseTest, ::testing::Values(Via::kHttp, Via::kInProcess), ViaName);
+INSTANTIATE_TEST_SUITE_P(Targets, ClauseTest, ::testing::Values(Via::kHttp, Via::kInProcess),
+                         ViaName);
 
 }  // namespace
 }  // namespace dj::testing

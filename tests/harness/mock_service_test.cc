@@ -1,9 +1,8 @@
 // The mock's edges: the control extension exactly as target-contract §2 writes it, paths,
 // methods and malformed bytes over real HTTP, cpp-httplib's own refusals, keep-alive, and
 // that the mock still answers correctly afterwards (ROB-1).
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -18,8 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-protocol::HttpResponse Control(MockFixture& f, std::string_view what, std::string body, std::string method = "POST",
-                               std::string token = {}) {
+protocol::HttpResponse Control(MockFixture& f, std::string_view what, std::string body,
+                               std::string method = "POST", std::string token = {}) {
   protocol::HttpRequest r;
   r.method = std::move(method);
   r.target = "/_conformance/" + std::string(what);
@@ -38,7 +37,9 @@ TEST_P(EdgeTest, ControlJobsCreatesAndReplaces) {
   auto r = Control(f, "jobs", R"({"JobId":"job-ab12cd34","JobState":"RUNNING","Tasks":[]})");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(json::parse(r.body), json({{"JobId", "job-ab12cd34"}}));
-  r = Control(f, "jobs", R"({"JobId":"job-ab12cd34","JobState":"SUCCEED","Tasks":[{"TaskName":"t","InstanceStates":["FAILED"]}]})");
+  r = Control(
+      f, "jobs",
+      R"({"JobId":"job-ab12cd34","JobState":"SUCCEED","Tasks":[{"TaskName":"t","InstanceStates":["FAILED"]}]})");
   EXPECT_EQ(r.status, 200);
   model::Store store = f.service().SnapshotStore();
   ASSERT_EQ(store.size(), 1U);
@@ -52,12 +53,13 @@ TEST_P(EdgeTest, ControlJobsCreatesAndReplaces) {
 
 TEST_P(EdgeTest, ControlRefusesBadBodies) {
   MockFixture f(GetParam());
-  for (const char* body : {"", "[]", "{", R"({"JobState":"DONE","Tasks":[]})", R"({"JobState":"RUNNING"})",
-                           R"({"JobState":"RUNNING","Tasks":[{"TaskName":"t","InstanceStates":["running"]}]})"}) {
+  for (const char* body :
+       {"", "[]", "{", R"({"JobState":"DONE","Tasks":[]})", R"({"JobState":"RUNNING"})",
+        R"({"JobState":"RUNNING","Tasks":[{"TaskName":"t","InstanceStates":["running"]}]})"}) {
     EXPECT_EQ(Control(f, "jobs", body).status, 400) << body;
   }
-  for (const char* body : {"{}", R"({"AdvanceMs":-1})", R"({"AdvanceMs":1.5})", R"({"AdvanceMs":"5"})",
-                           R"({"AdvanceMs":5,"X":1})"}) {
+  for (const char* body : {"{}", R"({"AdvanceMs":-1})", R"({"AdvanceMs":1.5})",
+                           R"({"AdvanceMs":"5"})", R"({"AdvanceMs":5,"X":1})"}) {
     EXPECT_EQ(Control(f, "clock", body).status, 400) << body;
   }
   EXPECT_EQ(Control(f, "jobs", "{}", "GET").status, 405);
@@ -103,8 +105,9 @@ TEST_P(EdgeTest, WithoutControlTheExtensionDoesNotExist) {
 TEST_P(EdgeTest, OtherPathsAreNotTheApi) {
   MockFixture f(GetParam());
   protocol::EncodeOptions o = f.api().Options();
-  protocol::HttpRequest r = protocol::Encode(protocol::Call::Of(model::DescribeJobRequest("job-00000000"), "ap-guangzhou"),
-                                             DefaultCredentials(), o);
+  protocol::HttpRequest r = protocol::Encode(
+      protocol::Call::Of(model::DescribeJobRequest("job-00000000"), "ap-guangzhou"),
+      DefaultCredentials(), o);
   r.target = "/v2/";
   auto sent = f.target().Send(r);
   ASSERT_TRUE(sent.ok());
@@ -114,7 +117,8 @@ TEST_P(EdgeTest, OtherPathsAreNotTheApi) {
   EXPECT_EQ(a.code, model::ErrorCode::kResourceNotFound);
 }
 
-INSTANTIATE_TEST_SUITE_P(Targets, EdgeTest, ::testing::Values(Via::kHttp, Via::kInProcess), ViaName);
+INSTANTIATE_TEST_SUITE_P(Targets, EdgeTest, ::testing::Values(Via::kHttp, Via::kInProcess),
+                         ViaName);
 
 // Over real HTTP only: what cpp-httplib sees before the mock does.
 class HttpEdgeTest : public ::testing::Test {
@@ -163,21 +167,25 @@ TEST_F(HttpEdgeTest, ARequestLineOverHttplibsLimitGetsTheSizeError) {
   // cpp-httplib refuses request lines over 8 KiB itself (414); the mock's error handler turns
   // that into the documented envelope. (The API allows GET up to 32 KB: a known limit of the
   // HTTP adapter; in-process the 32 KB rule applies.)
-  protocol::Answer a = AnswerOf(raw.Get(("/?Action=DeleteJob&JobId=" + std::string(40000, 'a')).c_str()));
+  protocol::Answer a =
+      AnswerOf(raw.Get(("/?Action=DeleteJob&JobId=" + std::string(40000, 'a')).c_str()));
   EXPECT_EQ(a.http_status, 200);
   EXPECT_EQ(a.code, model::ErrorCode::kRequestSizeLimitExceeded);
   ExpectAlive();
 }
 
 TEST_F(HttpEdgeTest, GarbageBodiesAndHeadersGetEnvelopes) {
-  for (const std::string& body : {std::string("\xff\xfe\x00\x01", 4), std::string("{\"JobId\":"), std::string(100000, '{')}) {
-    httplib::Headers headers = {{"Content-Type", "application/json"}, {"Authorization", "TC3-HMAC-SHA256 nonsense"}};
+  for (const std::string& body :
+       {std::string("\xff\xfe\x00\x01", 4), std::string("{\"JobId\":"), std::string(100000, '{')}) {
+    httplib::Headers headers = {{"Content-Type", "application/json"},
+                                {"Authorization", "TC3-HMAC-SHA256 nonsense"}};
     protocol::Answer a = AnswerOf(raw.Post("/", headers, body, "application/json"));
     EXPECT_EQ(a.http_status, 200);
     EXPECT_TRUE(a.json_envelope);
     EXPECT_TRUE(a.has_error);
   }
-  protocol::Answer form = AnswerOf(raw.Post("/", "Action=DeleteJob&=&&%", "application/x-www-form-urlencoded"));
+  protocol::Answer form =
+      AnswerOf(raw.Post("/", "Action=DeleteJob&=&&%", "application/x-www-form-urlencoded"));
   EXPECT_EQ(form.code, model::ErrorCode::kInvalidParameter);
   ExpectAlive();
 }
@@ -216,7 +224,8 @@ TEST_F(HttpEdgeTest, KeepAliveServesManyRequestsOnOneConnection) {
 TEST_F(HttpEdgeTest, V1PostOverOneMegabyteIsRefused) {
   protocol::EncodeOptions o = f.api().Options();
   o.style = protocol::Style::kFormPost;
-  protocol::Call call = protocol::Call::Of(model::DescribeJobRequest("job-00000000"), "ap-guangzhou");
+  protocol::Call call =
+      protocol::Call::Of(model::DescribeJobRequest("job-00000000"), "ap-guangzhou");
   call.params["Padding"] = std::string(protocol::kV1PostLimitBytes, 'x');
   EXPECT_EQ(OutcomeText(f.Send(call, o)), "RequestSizeLimitExceeded");
   ExpectAlive();

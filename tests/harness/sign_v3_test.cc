@@ -7,8 +7,8 @@
 #include <string>
 
 #include "harness/protocol/codec.h"
-#include "tests/harness/spec_vectors.h"
 #include "harness/protocol/crypto.h"
+#include "tests/harness/spec_vectors.h"
 
 namespace dj::protocol {
 namespace {

@@ -1,8 +1,9 @@
 // The reference model's decisions (Decide/Apply) for the five actions, and CheckCommon.
+#include "models/api_model.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "models/api_model.h"
 #include "models/job_id_gen.h"
 
 namespace dj::model {
@@ -19,7 +20,8 @@ Job MakeJob(std::string_view id, State state, std::vector<std::vector<State>> ta
   job.state = state;
   job.zone = "ap-guangzhou-2";
   job.create_time = 1735689599;
-  for (std::size_t i = 0; i < tasks.size(); ++i) job.tasks.push_back({"t" + std::to_string(i), tasks[i]});
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    job.tasks.push_back({"t" + std::to_string(i), tasks[i]});
   return job;
 }
 
@@ -34,7 +36,8 @@ Clause DeleteClause(const Store& store, std::string_view id) {
 }
 
 TEST(DeleteJob, CompletedJobIsDeletedAndGone) {
-  Store store = With({MakeJob(kId, State::kFailed, {{State::kSucceed, State::kFailed}}), MakeJob(kOther, State::kRunning, {})});
+  Store store = With({MakeJob(kId, State::kFailed, {{State::kSucceed, State::kFailed}}),
+                      MakeJob(kOther, State::kRunning, {})});
   Decision d = Decide(store, DeleteJobRequest(kId), {});
   EXPECT_EQ(d.clause, Clause::kDelCompleted);
   EXPECT_TRUE(d.Succeeds());
@@ -51,13 +54,16 @@ TEST(DeleteJob, CompletedJobIsDeletedAndGone) {
 
 TEST(DeleteJob, JobWithoutInstancesIsDeletable) {
   EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kSucceed, {})}), kId), Clause::kDelCompleted);
-  EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kSucceed, {{}, {}})}), kId), Clause::kDelCompleted);
+  EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kSucceed, {{}, {}})}), kId),
+            Clause::kDelCompleted);
 }
 
 TEST(DeleteJob, RefusalsNameTheReason) {
-  EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kRunning, {{State::kSucceed}})}), kId), Clause::kDelJobActive);
+  EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kRunning, {{State::kSucceed}})}), kId),
+            Clause::kDelJobActive);
   EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kSubmitted, {})}), kId), Clause::kDelJobActive);
-  EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kSucceed, {{State::kSucceed, State::kStarting}})}), kId),
+  EXPECT_EQ(DeleteClause(
+                With({MakeJob(kId, State::kSucceed, {{State::kSucceed, State::kStarting}})}), kId),
             Clause::kDelInstanceActive);
   // FAILED_INTERRUPTED alone in the way: DEL-4, on the job or on an instance.
   EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kFailedInterrupted, {{State::kSucceed}})}), kId),
@@ -67,8 +73,11 @@ TEST(DeleteJob, RefusalsNameTheReason) {
   // Something else in the way too: the other clause.
   EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kFailedInterrupted, {{State::kRunning}})}), kId),
             Clause::kDelJobActive);
-  EXPECT_EQ(DeleteClause(With({MakeJob(kId, State::kFailed, {{State::kFailedInterrupted, State::kPending}})}), kId),
-            Clause::kDelInstanceActive);
+  EXPECT_EQ(
+      DeleteClause(
+          With({MakeJob(kId, State::kFailed, {{State::kFailedInterrupted, State::kPending}})}),
+          kId),
+      Clause::kDelInstanceActive);
 }
 
 TEST(DeleteJob, RefusalHasNoEffectAndAMessage) {
@@ -109,7 +118,8 @@ TEST(JobIdParam, AbsentWrongTypeMalformedUnknown) {
   Store store = With({MakeJob(kId, State::kSucceed, {})});
   for (Action a : {Action::kDeleteJob, Action::kDescribeJob, Action::kTerminateJob}) {
     EXPECT_EQ(Decide(store, {a, json::object()}, {}).clause, Clause::kIdAbsent);
-    for (json v : {json(123), json(nullptr), json::array({kId}), json::object({{"JobId", kId}}), json(true)}) {
+    for (json v : {json(123), json(nullptr), json::array({kId}), json::object({{"JobId", kId}}),
+                   json(true)}) {
       EXPECT_EQ(Decide(store, {a, {{"JobId", v}}}, {}).clause, Clause::kIdNotString) << v.dump();
     }
     for (std::string_view bad : {"", "JOB-AAAAAAAA", "job-aaaaaaa", "job-aaaaaaaa "}) {
@@ -122,16 +132,19 @@ TEST(JobIdParam, AbsentWrongTypeMalformedUnknown) {
 TEST(Params, NotAnObjectOrUnknownName) {
   Store store;
   EXPECT_EQ(Decide(store, {Action::kDeleteJob, json::array()}, {}).clause, Clause::kBodyNotObject);
-  EXPECT_EQ(Decide(store, {Action::kDeleteJob, json("job-aaaaaaaa")}, {}).clause, Clause::kBodyNotObject);
+  EXPECT_EQ(Decide(store, {Action::kDeleteJob, json("job-aaaaaaaa")}, {}).clause,
+            Clause::kBodyNotObject);
   Decision d = Decide(store, {Action::kDeleteJob, {{"JobId", kId}, {"Foo", 1}}}, {});
   EXPECT_EQ(d.clause, Clause::kUnknownParameter);
   EXPECT_NE(d.detail.find("Foo"), std::string::npos);
   // Names are case-sensitive.
-  EXPECT_EQ(Decide(store, {Action::kDeleteJob, {{"jobId", kId}}}, {}).clause, Clause::kUnknownParameter);
+  EXPECT_EQ(Decide(store, {Action::kDeleteJob, {{"jobId", kId}}}, {}).clause,
+            Clause::kUnknownParameter);
 }
 
 TEST(DescribeJob, ReportsTheJobAndInstanceMetrics) {
-  Store store = With({MakeJob(kId, State::kRunning, {{State::kRunning, State::kFailedInterrupted}, {State::kSucceed}})});
+  Store store = With({MakeJob(kId, State::kRunning,
+                              {{State::kRunning, State::kFailedInterrupted}, {State::kSucceed}})});
   Decision d = Decide(store, DescribeJobRequest(kId), {});
   ASSERT_EQ(d.clause, Clause::kObsDescribe);
   EXPECT_EQ(d.reply["JobId"], kId);
@@ -148,14 +161,16 @@ TEST(DescribeJob, ReportsTheJobAndInstanceMetrics) {
 
 TEST(TerminateJob, SubmittedRefusedOthersFail) {
   Store store = With({MakeJob(kId, State::kSubmitted, {{State::kPending}}),
-                      MakeJob(kOther, State::kRunning, {{State::kRunning, State::kSucceed, State::kFailedInterrupted}})});
+                      MakeJob(kOther, State::kRunning,
+                              {{State::kRunning, State::kSucceed, State::kFailedInterrupted}})});
   EXPECT_EQ(Decide(store, TerminateJobRequest(kId), {}).clause, Clause::kDrvTerminateSubmitted);
   Decision d = Decide(store, TerminateJobRequest(kOther), {});
   ASSERT_EQ(d.clause, Clause::kDrvTerminate);
   Apply(store, d.effect);
   const Job* job = store.Find(kOther);
   EXPECT_EQ(job->state, State::kFailed);
-  EXPECT_EQ(job->tasks[0].instances, (std::vector<State>{State::kFailed, State::kSucceed, State::kFailed}));
+  EXPECT_EQ(job->tasks[0].instances,
+            (std::vector<State>{State::kFailed, State::kSucceed, State::kFailed}));
   EXPECT_EQ(DeleteClause(store, kOther), Clause::kDelCompleted);
 }
 
@@ -171,8 +186,8 @@ TEST(TerminateJob, SucceedJobKeepsItsState) {
 ApiRequest List(json params) { return {Action::kDescribeJobs, std::move(params)}; }
 
 TEST(DescribeJobs, ListsInIdOrderWithPaging) {
-  Store store = With({MakeJob("job-cccccccc", State::kRunning, {}), MakeJob(kId, State::kSucceed, {}),
-                      MakeJob(kOther, State::kFailed, {})});
+  Store store = With({MakeJob("job-cccccccc", State::kRunning, {}),
+                      MakeJob(kId, State::kSucceed, {}), MakeJob(kOther, State::kFailed, {})});
   Decision d = Decide(store, List(json::object()), {});
   ASSERT_EQ(d.clause, Clause::kDrvList);
   EXPECT_EQ(d.reply["TotalCount"], 3);
@@ -205,8 +220,11 @@ TEST(DescribeJobs, ByIdsAndByFilters) {
 TEST(DescribeJobs, Refusals) {
   Store store;
   json f = json::array({{{"Name", "job-id"}, {"Values", {kId}}}});
-  EXPECT_EQ(Decide(store, List({{"JobIds", {kId}}, {"Filters", f}}), {}).clause, Clause::kDrvListCombination);
-  EXPECT_EQ(Decide(store, List({{"Filters", json::array({{{"Name", "color"}, {"Values", {"red"}}}})}}), {}).clause,
+  EXPECT_EQ(Decide(store, List({{"JobIds", {kId}}, {"Filters", f}}), {}).clause,
+            Clause::kDrvListCombination);
+  EXPECT_EQ(Decide(store,
+                   List({{"Filters", json::array({{{"Name", "color"}, {"Values", {"red"}}}})}}), {})
+                .clause,
             Clause::kDrvListBadFilter);
   EXPECT_EQ(Decide(store, List({{"Filters", json::array({{{"Name", "job-id"}}})}}), {}).clause,
             Clause::kDrvListBadValue);
@@ -229,7 +247,8 @@ TEST(DescribeJobs, AfterADeletionTheListingIsJudgedUnderGone2) {
 }
 
 TEST(SubmitJob, CreatesASubmittedJobWithPendingInstances) {
-  json params = json::parse(R"({"Placement":{"Zone":"ap-guangzhou-2"},"Job":{"JobName":"hello","Tasks":[
+  json params =
+      json::parse(R"({"Placement":{"Zone":"ap-guangzhou-2"},"Job":{"JobName":"hello","Tasks":[
       {"TaskName":"hello","TaskInstanceNum":2,"Application":{"DeliveryForm":"LOCAL","Command":"echo hello"}},
       {"TaskInstanceNum":"1"}]}})");
   Store store;
@@ -250,16 +269,21 @@ TEST(SubmitJob, CreatesASubmittedJobWithPendingInstances) {
 
 TEST(SubmitJob, Refusals) {
   Store store;
-  auto clause = [&](const char* text) { return Decide(store, {Action::kSubmitJob, json::parse(text)}, {"job-fresh000", 0}).clause; };
+  auto clause = [&](const char* text) {
+    return Decide(store, {Action::kSubmitJob, json::parse(text)}, {"job-fresh000", 0}).clause;
+  };
   EXPECT_EQ(clause(R"({"Job":{"Tasks":[{}]}})"), Clause::kDrvSubmitMissing);
   EXPECT_EQ(clause(R"({"Placement":{},"Job":{"Tasks":[{}]}})"), Clause::kDrvSubmitMissing);
   EXPECT_EQ(clause(R"({"Placement":{"Zone":"z"}})"), Clause::kDrvSubmitMissing);
   EXPECT_EQ(clause(R"({"Placement":{"Zone":"z"},"Job":{}})"), Clause::kDrvSubmitMissing);
   EXPECT_EQ(clause(R"({"Placement":"z","Job":{"Tasks":[{}]}})"), Clause::kDrvSubmitInvalid);
   EXPECT_EQ(clause(R"({"Placement":{"Zone":"z"},"Job":{"Tasks":[]}})"), Clause::kDrvSubmitInvalid);
-  EXPECT_EQ(clause(R"({"Placement":{"Zone":"z"},"Job":{"Tasks":[{"TaskInstanceNum":0}]}})"), Clause::kDrvSubmitInvalid);
-  EXPECT_EQ(clause(R"({"Placement":{"Zone":"z"},"Job":{"Tasks":[{"TaskName":1}]}})"), Clause::kDrvSubmitInvalid);
-  EXPECT_EQ(clause(R"({"Placement":{"Zone":"z"},"Job":{"Tasks":[{}]},"Other":1})"), Clause::kUnknownParameter);
+  EXPECT_EQ(clause(R"({"Placement":{"Zone":"z"},"Job":{"Tasks":[{"TaskInstanceNum":0}]}})"),
+            Clause::kDrvSubmitInvalid);
+  EXPECT_EQ(clause(R"({"Placement":{"Zone":"z"},"Job":{"Tasks":[{"TaskName":1}]}})"),
+            Clause::kDrvSubmitInvalid);
+  EXPECT_EQ(clause(R"({"Placement":{"Zone":"z"},"Job":{"Tasks":[{}]},"Other":1})"),
+            Clause::kUnknownParameter);
 }
 
 TEST(CheckCommon, OrderAndCodes) {

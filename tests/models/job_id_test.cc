@@ -1,10 +1,11 @@
 // The JobId grammar (ID-1) and its generators, with a regular expression as the oracle.
+#include "models/job_id.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <regex>
 
-#include "models/job_id.h"
 #include "models/job_id_gen.h"
 
 namespace dj::model {

@@ -1,8 +1,8 @@
 // The sliding-window rate-limit model (RL-1, RL-2, RL-4).
+#include "models/rate_limit.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
-
-#include "models/rate_limit.h"
 
 namespace dj::model {
 namespace {
@@ -59,7 +59,8 @@ RC_GTEST_PROP(RateLimiterProp, PacedStreamIsAlwaysAdmitted, ()) {
 // and NextAdmission names exactly the first moment that would be admitted.
 RC_GTEST_PROP(RateLimiterProp, NoWindowHoldsMoreThanTheLimit, ()) {
   int limit = *rc::gen::inRange(1, 5);
-  auto gaps = *rc::gen::container<std::vector<std::int64_t>>(rc::gen::inRange<std::int64_t>(0, 700));
+  auto gaps =
+      *rc::gen::container<std::vector<std::int64_t>>(rc::gen::inRange<std::int64_t>(0, 700));
   RateLimiter rl;
   std::vector<std::int64_t> admitted;
   std::int64_t t = 0;
@@ -77,7 +78,8 @@ RC_GTEST_PROP(RateLimiterProp, NoWindowHoldsMoreThanTheLimit, ()) {
   }
   for (std::size_t i = 0; i < admitted.size(); ++i) {
     std::size_t in_window = 0;
-    for (std::size_t j = i; j < admitted.size() && admitted[j] < admitted[i] + 1000; ++j) ++in_window;
+    for (std::size_t j = i; j < admitted.size() && admitted[j] < admitted[i] + 1000; ++j)
+      ++in_window;
     RC_ASSERT(in_window <= static_cast<std::size_t>(limit));
   }
 }

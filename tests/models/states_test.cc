@@ -1,7 +1,7 @@
 // states.def: names, completion, metrics fields.
-#include <gtest/gtest.h>
-
 #include "models/states.h"
+
+#include <gtest/gtest.h>
 
 namespace dj::model {
 namespace {

@@ -1,11 +1,12 @@
 // The Store, job predicates, and the control-extension job description.
+#include "models/store.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "models/job_id_gen.h"
-#include "models/store.h"
 
 namespace dj::model {
 namespace {
@@ -16,7 +17,8 @@ Job MakeJob(std::string id, State state, std::vector<std::vector<State>> tasks) 
   Job job;
   job.id = std::move(id);
   job.state = state;
-  for (std::size_t i = 0; i < tasks.size(); ++i) job.tasks.push_back({"t" + std::to_string(i), tasks[i]});
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    job.tasks.push_back({"t" + std::to_string(i), tasks[i]});
   return job;
 }
 
@@ -54,19 +56,23 @@ TEST(Deletable, JobAndEveryInstanceMustBeSucceedOrFailed) {
   EXPECT_FALSE(IsDeletable(MakeJob("j", State::kSucceed, {{State::kSucceed}, {State::kPending}})));
   EXPECT_FALSE(IsDeletable(MakeJob("j", State::kFailedInterrupted, {})));
   EXPECT_FALSE(IsDeletable(MakeJob("j", State::kFailed, {{State::kFailedInterrupted}})));
-  EXPECT_TRUE(IsDeletableIfInterruptedCompleted(MakeJob("j", State::kFailedInterrupted, {{State::kFailedInterrupted}})));
-  EXPECT_FALSE(IsDeletableIfInterruptedCompleted(MakeJob("j", State::kFailedInterrupted, {{State::kRunning}})));
+  EXPECT_TRUE(IsDeletableIfInterruptedCompleted(
+      MakeJob("j", State::kFailedInterrupted, {{State::kFailedInterrupted}})));
+  EXPECT_FALSE(IsDeletableIfInterruptedCompleted(
+      MakeJob("j", State::kFailedInterrupted, {{State::kRunning}})));
 }
 
 TEST(Deletable, InstanceCounts) {
-  auto counts = InstanceCounts(MakeJob("j", State::kRunning, {{State::kRunning, State::kRunning}, {State::kFailed}}));
+  auto counts = InstanceCounts(
+      MakeJob("j", State::kRunning, {{State::kRunning, State::kRunning}, {State::kFailed}}));
   EXPECT_EQ(counts[static_cast<std::size_t>(State::kRunning)], 2);
   EXPECT_EQ(counts[static_cast<std::size_t>(State::kFailed)], 1);
   EXPECT_EQ(counts[static_cast<std::size_t>(State::kSucceed)], 0);
 }
 
 TEST(ControlJson, ParsesTheContractExample) {
-  json body = json::parse(R"({"JobId": "job-ab12cd34", "JobName": "conformance", "JobState": "SUCCEED",
+  json body =
+      json::parse(R"({"JobId": "job-ab12cd34", "JobName": "conformance", "JobState": "SUCCEED",
                               "Tasks": [{"TaskName": "t0", "InstanceStates": ["SUCCEED", "RUNNING"]}]})");
   auto job = JobFromControlJson(body, "job-unused00");
   ASSERT_TRUE(job.ok()) << job.error();
@@ -78,7 +84,8 @@ TEST(ControlJson, ParsesTheContractExample) {
 }
 
 TEST(ControlJson, AbsentIdTakesTheGivenOne) {
-  auto job = JobFromControlJson(json::parse(R"({"JobState": "RUNNING", "Tasks": []})"), "job-fresh000");
+  auto job =
+      JobFromControlJson(json::parse(R"({"JobState": "RUNNING", "Tasks": []})"), "job-fresh000");
   ASSERT_TRUE(job.ok());
   EXPECT_EQ(job->id, "job-fresh000");
   EXPECT_TRUE(job->tasks.empty());
@@ -110,16 +117,21 @@ TEST(ControlJson, RefusesMalformedDescriptions) {
   }
 }
 
-rc::Gen<State> GenState() { return rc::gen::elementOf(std::vector<State>(kAllStates.begin(), kAllStates.end())); }
+rc::Gen<State> GenState() {
+  return rc::gen::elementOf(std::vector<State>(kAllStates.begin(), kAllStates.end()));
+}
 
 rc::Gen<Job> GenJob() {
   return rc::gen::build<Job>(
       rc::gen::set(&Job::id, GenWellFormedJobId()),
-      rc::gen::set(&Job::name, rc::gen::container<std::string>(rc::gen::inRange('a', static_cast<char>('z' + 1)))),
+      rc::gen::set(&Job::name, rc::gen::container<std::string>(
+                                   rc::gen::inRange('a', static_cast<char>('z' + 1)))),
       rc::gen::set(&Job::state, GenState()),
-      rc::gen::set(&Job::tasks, rc::gen::container<std::vector<Task>>(rc::gen::build<Task>(
-                                    rc::gen::set(&Task::name, rc::gen::just(std::string("t"))),
-                                    rc::gen::set(&Task::instances, rc::gen::container<std::vector<State>>(GenState()))))));
+      rc::gen::set(&Job::tasks,
+                   rc::gen::container<std::vector<Task>>(rc::gen::build<Task>(
+                       rc::gen::set(&Task::name, rc::gen::just(std::string("t"))),
+                       rc::gen::set(&Task::instances,
+                                    rc::gen::container<std::vector<State>>(GenState()))))));
 }
 
 RC_GTEST_PROP(ControlJsonProp, RoundTrips, ()) {

@@ -55,7 +55,7 @@ TEST(ErrorCodes, StringsAreUniqueAndRoundTrip) {
     EXPECT_EQ(ErrorCodeFromString(CodeString(c)), c);
     EXPECT_FALSE(DefaultMessage(c).empty()) << CodeString(c);
   }
-  EXPECT_FALSE(ErrorCodeFromString("JobNotFound").has_value());  // legacy API 2.0 name
+  EXPECT_FALSE(ErrorCodeFromString("JobNotFound").has_value());    // legacy API 2.0 name
   EXPECT_FALSE(ErrorCodeFromString("InvalidRegion").has_value());  // facts §5: does not exist
 }
 
@@ -94,12 +94,15 @@ TEST(Clauses, RowsAreWellFormed) {
 }
 
 TEST(Clauses, AllowedAddsLenientOnTopOfStrict) {
-  EXPECT_EQ(Allowed(Clause::kIdMalformed, Profile::kStrict), std::vector<Outcome>{Err(ErrorCode::kJobIdMalformed)});
-  EXPECT_EQ(Allowed(Clause::kIdMalformed, Profile::kLenient),
-            (std::vector<Outcome>{Err(ErrorCode::kJobIdMalformed), Err(ErrorCode::kInvalidParameter),
-                                  Err(ErrorCode::kInvalidParameterValue)}));
+  EXPECT_EQ(Allowed(Clause::kIdMalformed, Profile::kStrict),
+            std::vector<Outcome>{Err(ErrorCode::kJobIdMalformed)});
+  EXPECT_EQ(
+      Allowed(Clause::kIdMalformed, Profile::kLenient),
+      (std::vector<Outcome>{Err(ErrorCode::kJobIdMalformed), Err(ErrorCode::kInvalidParameter),
+                            Err(ErrorCode::kInvalidParameterValue)}));
   EXPECT_EQ(Canonical(Clause::kDelJobActive), Err(ErrorCode::kUnsupportedOperation));
-  EXPECT_EQ(Allowed(Clause::kDelJobActive, Profile::kLenient).back(), Err(ErrorCode::kResourceInUseJob));
+  EXPECT_EQ(Allowed(Clause::kDelJobActive, Profile::kLenient).back(),
+            Err(ErrorCode::kResourceInUseJob));
   EXPECT_EQ(Allowed(Clause::kUnsupportedMethod, Profile::kLenient).back(), Http(405));
   EXPECT_TRUE(RefusesRequest(Clause::kDelJobActive));
   EXPECT_FALSE(RefusesRequest(Clause::kDelCompleted));
@@ -122,7 +125,8 @@ TEST(Clauses, OutcomeEqualityIgnoresUnusedFields) {
 }
 
 TEST(Clauses, IdLookups) {
-  EXPECT_EQ(ClausesWithId("COM-1"), (std::vector<Clause>{Clause::kActionMissing, Clause::kActionUnknown}));
+  EXPECT_EQ(ClausesWithId("COM-1"),
+            (std::vector<Clause>{Clause::kActionMissing, Clause::kActionUnknown}));
   EXPECT_TRUE(ClausesWithId("NOPE-1").empty());
   auto ids = AllClauseIds();
   EXPECT_EQ(std::set<std::string_view>(ids.begin(), ids.end()).size(), ids.size());
@@ -141,7 +145,8 @@ TEST(Clauses, MatchTheDesignCatalogue) {
   std::string doc = text.str();
   const std::regex row("\\n\\| ([A-Z]+-[0-9]+) \\|");
   std::set<std::string> catalogue;
-  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), row); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), row); it != std::sregex_iterator();
+       ++it) {
     catalogue.insert((*it)[1]);
   }
   ASSERT_GE(catalogue.size(), 40U);
