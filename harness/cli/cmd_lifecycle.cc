@@ -189,6 +189,7 @@ int RunLifecycle(const ParsedFlags& flags) {
     return kExitUsage;
   }
   http_options.read_timeout_ms = static_cast<int>(timeout_ms);
+  http_options.ca_file = flags.Get("ca-file");
 
   std::unique_ptr<mock::MockService> service;
   std::unique_ptr<mock::MockHttpServer> server;

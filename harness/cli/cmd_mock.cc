@@ -90,7 +90,15 @@ int RunMock(const ParsedFlags& flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   mock::MockService service(std::move(*config));
-  mock::MockHttpServer server(service, log ? &std::cerr : nullptr);
+  mock::ServerOptions server_options;
+  server_options.log = log ? &std::cerr : nullptr;
+  server_options.tls_cert_file = flags.Get("tls-cert");
+  server_options.tls_key_file = flags.Get("tls-key");
+  if (server_options.tls_cert_file.empty() != server_options.tls_key_file.empty()) {
+    std::cerr << "djharness mock: --tls-cert and --tls-key go together\n";
+    return kExitUsage;
+  }
+  mock::MockHttpServer server(service, server_options);
   auto bound = server.Bind(flags.Get("host", "127.0.0.1"), *port);
   if (!bound) {
     std::cerr << "djharness mock: " << bound.error() << "\n";

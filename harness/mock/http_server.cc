@@ -52,14 +52,22 @@ void ToHttplib(const protocol::HttpResponse& in, httplib::Response& res) {
   res.set_content(in.body, content_type);
 }
 
+std::unique_ptr<httplib::Server> MakeServer(const ServerOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+    return std::make_unique<httplib::Server>();
+  }
+  return std::make_unique<httplib::SSLServer>(options.tls_cert_file.c_str(),
+                                              options.tls_key_file.c_str());
+}
+
 }  // namespace
 
-MockHttpServer::MockHttpServer(MockService& service, std::ostream* log)
-    : service_(service), log_(log), server_(std::make_unique<httplib::Server>()) {
+MockHttpServer::MockHttpServer(MockService& service, ServerOptions options)
+    : service_(service), options_(std::move(options)), server_(MakeServer(options_)) {
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     protocol::HttpRequest request = FromHttplib(req);
     protocol::HttpResponse response = service_.Handle(request);
-    if (log_ != nullptr) Log(request, response);
+    if (options_.log != nullptr) Log(request, response);
     ToHttplib(response, res);
     if (UnreadBody(req)) res.set_header("Connection", "close");
   };
@@ -107,12 +115,16 @@ void MockHttpServer::Log(const protocol::HttpRequest& request,
   protocol::Answer answer = protocol::ParseAnswer(response);
   std::string outcome = answer.has_error ? answer.code_text.value_or("?") : "ok";
   std::lock_guard lock(log_mu_);
-  *log_ << request.method.substr(0, 16) << " " << request.Path().substr(0, 80) << " " << action
+  *options_.log << request.method.substr(0, 16) << " " << request.Path().substr(0, 80) << " " << action
         << " -> " << response.status << " " << outcome << std::endl;
 }
 
 Result<int> MockHttpServer::Bind(const std::string& host, int port) {
   host_ = host;
+  if (!server_->is_valid()) {
+    return Failure{"cannot load the TLS certificate " + options_.tls_cert_file + " and key " +
+                   options_.tls_key_file};
+  }
   if (port == 0) {
     port_ = server_->bind_to_any_port(host);
     if (port_ < 0) return Failure{"cannot bind " + host + " to a free port"};
@@ -145,7 +157,8 @@ void MockHttpServer::Stop() {
 
 std::string MockHttpServer::Url() const {
   bool v6 = host_.find(':') != std::string::npos;
-  return "http://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
+  std::string scheme = options_.tls_cert_file.empty() ? "http://" : "https://";
+  return scheme + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_);
 }
 
 }  // namespace dj::mock
