@@ -338,8 +338,10 @@ MockService::MockService(MockConfig config, SecondsClock wall, MillisClock stead
 }
 
 HttpResponse MockService::Handle(const HttpRequest& request) {
-  Clocks clocks{wall_(), steady_()};
   std::lock_guard lock(mu_);
+  // Read the clocks under the lock: requests then reach the rate limiter in clock order,
+  // which its window log relies on.
+  Clocks clocks{wall_(), steady_()};
   return Respond(state_, config_, request, clocks);
 }
 
