@@ -131,27 +131,27 @@ Result<std::string, Refusal> AuthenticateV3(const WireRequest& w, const AuthPoli
     return Failure{Refuse(Clause::kAuthLocalDate, "The credential date " + auth->date +
                                                       " is not the UTC date of the Timestamp.")};
   }
-  std::string host(FindHeader(w.http.headers, "Host").value_or(""));
+  std::string host(FindHeader(w.http->headers, "Host").value_or(""));
   std::string first_label = host.substr(0, host.find('.'));
   if (auth->service != model::kService && auth->service != first_label) {
     return Failure{BadSignature()};
   }
   V3Input in;
-  in.method = w.http.method;
-  in.canonical_query = w.http.method == "GET" ? std::string(w.http.Query()) : std::string();
-  in.payload = w.http.body;
-  in.unsigned_payload = FindHeader(w.http.headers, "X-TC-Content-SHA256") == kUnsignedPayload;
+  in.method = w.http->method;
+  in.canonical_query = w.http->method == "GET" ? std::string(w.http->Query()) : std::string();
+  in.payload = w.http->body;
+  in.unsigned_payload = FindHeader(w.http->headers, "X-TC-Content-SHA256") == kUnsignedPayload;
   in.timestamp = *w.timestamp_text;
   in.date = auth->date;
   in.service = auth->service;
   std::size_t host_index = 0;
   for (const std::string& name : auth->signed_headers) {
-    auto value = FindHeader(w.http.headers, name);
+    auto value = FindHeader(w.http->headers, name);
     if (!value) return Failure{BadSignature()};
     if (EqualsIgnoreCase(name, "host")) host_index = in.headers.size();
     in.headers.emplace_back(name, std::string(*value));
   }
-  for (const std::string& signed_host : SignableHosts(w.http)) {
+  for (const std::string& signed_host : SignableHosts(*w.http)) {
     in.headers[host_index].second = signed_host;
     if (SafeEquals(SignV3(*key, in), auth->signature)) return auth->secret_id;
   }
@@ -179,8 +179,8 @@ Result<std::string, Refusal> AuthenticateV1(const WireRequest& w, const AuthPoli
   if (!key) return Failure{key.error()};
   if (!policy.check_signature) return secret_id;
   std::string given = *Param(w.v1_params, "Signature");
-  for (const std::string& host : SignableHosts(w.http)) {
-    std::string source = V1SourceString(w.http.method, host, w.v1_params);
+  for (const std::string& host : SignableHosts(*w.http)) {
+    std::string source = V1SourceString(w.http->method, host, w.v1_params);
     if (SafeEquals(SignV1(*key, source, method), given)) return secret_id;
   }
   return Failure{BadSignature()};
@@ -326,7 +326,7 @@ Result<WireRequest, Refusal> ParseWire(const HttpRequest& http) {
     return Failure{Refuse(Clause::kTooLarge, "A POST request may be at most 10 MB.")};
   }
   WireRequest w;
-  w.http = http;
+  w.http = &http;
   auto authorization = Header(http, "Authorization");
   std::string media = MediaType(FindHeader(http.headers, "Content-Type").value_or(""));
   // An API 3.0 GET without Authorization still carries X-TC-* common headers (AUTH-4, not a
@@ -367,14 +367,14 @@ Result<json, Refusal> ApiParams(const WireRequest& w) {
   Pairs api;
   switch (w.style) {
     case Style::kApi3Post: {
-      json body = json::parse(w.http.body, nullptr, /*allow_exceptions=*/false);
+      json body = json::parse(w.http->body, nullptr, /*allow_exceptions=*/false);
       if (body.is_discarded()) {
         return Failure{Refuse(Clause::kBodyNotObject, "The request body is not valid JSON.")};
       }
       return body;
     }
     case Style::kApi3Get: {
-      auto pairs = ParseForm(w.http.Query());
+      auto pairs = ParseForm(w.http->Query());
       if (!pairs) return Failure{Refuse(Clause::kQueryUndecodable, pairs.error() + ".")};
       api = std::move(*pairs);
       break;

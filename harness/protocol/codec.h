@@ -97,13 +97,16 @@ struct WireRequest {
   std::optional<std::string> authorization;  // the header, unparsed
   // v1
   Pairs v1_params;  // every decoded query/form parameter
-  // the request itself, for the signature
-  HttpRequest http;
+  // The request itself, for the signature: the one given to ParseWire, which must outlive
+  // this value (no copy of a body of up to 10 MB).
+  const HttpRequest* http = nullptr;
 };
 
 // COM-5 (method), COM-6 (size), style detection, and decoding of a query or form body
 // (COM-7). Never throws.
+// The result refers to `http`, which must outlive it; a temporary does not compile.
 Result<WireRequest, model::Refusal> ParseWire(const HttpRequest& http);
+Result<WireRequest, model::Refusal> ParseWire(const HttpRequest&& http) = delete;
 
 // What authentication needs from the server.
 struct AuthPolicy {

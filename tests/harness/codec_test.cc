@@ -143,7 +143,8 @@ TEST(CodecRoundTrip, QueryStylesTurnEveryLeafIntoAString) {
   call.params = {{"Offset", 0}, {"Limit", 20}, {"Flag", true}};
   for (Style style : kAllStyles) {
     SCOPED_TRACE(StyleName(style));
-    auto wire = ParseWire(Encode(call, Creds(), Options(style)));
+    HttpRequest req = Encode(call, Creds(), Options(style));
+    auto wire = ParseWire(req);
     ASSERT_TRUE(wire.ok()) << wire.error().detail;
     auto params = ApiParams(*wire);
     ASSERT_TRUE(params.ok()) << params.error().detail;
@@ -181,7 +182,8 @@ TEST(CodecRoundTrip, AbsentCommonParametersStayAbsent) {
   call.region.reset();
   for (Style style : kAllStyles) {
     SCOPED_TRACE(StyleName(style));
-    auto wire = ParseWire(Encode(call, Creds(), Options(style)));
+    HttpRequest req = Encode(call, Creds(), Options(style));
+    auto wire = ParseWire(req);
     ASSERT_TRUE(wire.ok()) << wire.error().detail;
     EXPECT_EQ(wire->common.action, std::nullopt);
     EXPECT_EQ(wire->common.version, std::nullopt);
@@ -484,8 +486,9 @@ TEST(CodecFaults, RawBodyThatIsJsonButNotAnObjectIsLeftToTheModel) {
   // ApiParams passes any JSON value on; the model refuses a non-object (COM-7).
   for (std::string body : {"[1]", "null", "\"job-f5da1edl\"", "42"}) {
     SCOPED_TRACE(body);
-    auto wire = ParseWire(
-        EncodeWith(Style::kApi3Post, [&](EncodeOptions& o) { o.faults.raw_body = body; }));
+    HttpRequest req =
+        EncodeWith(Style::kApi3Post, [&](EncodeOptions& o) { o.faults.raw_body = body; });
+    auto wire = ParseWire(req);
     ASSERT_TRUE(wire.ok()) << wire.error().detail;
     auto params = ApiParams(*wire);
     ASSERT_TRUE(params.ok()) << params.error().detail;
@@ -732,7 +735,8 @@ TEST(CodecDecode, QueryParametersThatDoNotNest) {
   call.params = {{"a", "1"}, {"a.b", "2"}};  // "a" is a leaf and a parent once flattened
   for (Style style : kAllStyles) {
     SCOPED_TRACE(StyleName(style));
-    auto wire = ParseWire(Encode(call, Creds(), Options(style)));
+    HttpRequest req = Encode(call, Creds(), Options(style));
+    auto wire = ParseWire(req);
     ASSERT_TRUE(wire.ok()) << wire.error().detail;
     auto params = ApiParams(*wire);
     if (style == Style::kApi3Post) {

@@ -55,7 +55,7 @@ V3Input InputA() {
   V3Input in;
   in.method = "POST";
   in.headers = {{"content-type", "application/json"}, {"host", std::string(kHost)}};
-  in.payload = std::string(kBody);
+  in.payload = kBody;
   in.timestamp = "1735689599";
   in.date = "2024-12-31";
   in.service = "batch";
