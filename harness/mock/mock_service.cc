@@ -297,14 +297,8 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
     if (config.Has(Fault::kFailedDeleteMutates) &&
         (d.clause == Clause::kDelJobActive || d.clause == Clause::kDelInstanceActive ||
          d.clause == Clause::kDelInterrupted)) {
-      const model::Job* job = state.store.Find(request.params["JobId"].get<std::string>());
-      model::Job changed = *job;
-      for (model::Task& t : changed.tasks) {
-        for (model::State& s : t.instances) {
-          if (!model::IsCompleted(s)) s = model::State::kFailed;
-        }
-      }
-      state.store.Put(std::move(changed));
+      model::Apply(state.store,
+                   model::TerminateJobEffect{request.params["JobId"].get<std::string>()});
     }
     return answer.Refuse({d.clause, d.detail});
   }
