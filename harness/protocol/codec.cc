@@ -285,8 +285,9 @@ HttpRequest Encode(const Call& call, const Credentials& creds, const EncodeOptio
     }
     if (!creds.token.empty()) add("Token", creds.token);
     if (!o.language.empty()) add("Language", o.language);
-    SignatureMethod m = f.signature_method ? SignatureMethod::kHmacSha1 : o.signature_method;
-    if (!o.send_signature_method && !f.signature_method) m = SignatureMethod::kHmacSha1;
+    // Without a SignatureMethod (or with one the service does not know) sign with HmacSHA1.
+    bool sends_known_method = o.send_signature_method && !f.signature_method;
+    SignatureMethod m = sends_known_method ? o.signature_method : SignatureMethod::kHmacSha1;
     std::string signature = SignV1(key, V1SourceString(req.method, o.host, pairs), m);
     if (!f.omit_signature) add("Signature", signature);
     if (f.tamper_after_signing) {
