@@ -219,6 +219,15 @@ Call Call::Of(const model::ApiRequest& request, std::optional<std::string> regio
   return c;
 }
 
+std::string LocalScopeDate(std::int64_t timestamp) {
+  std::string utc = UtcDate(timestamp);
+  for (std::int64_t hours : {8, 14, -12}) {
+    std::string local = UtcDate(timestamp + hours * 3600);
+    if (local != utc) return local;
+  }
+  return utc;  // unreachable: at any hour UTC+14 or UTC-12 has another date
+}
+
 HttpRequest Encode(const Call& call, const Credentials& creds, const EncodeOptions& o) {
   const Faults& f = o.faults;
   std::string ts = f.timestamp_text.value_or(std::to_string(o.timestamp));
@@ -252,7 +261,7 @@ HttpRequest Encode(const Call& call, const Credentials& creds, const EncodeOptio
     in.headers = {{"content-type", content_type}, {"host", o.host}};
     in.payload = req.body;
     in.timestamp = ts;
-    in.date = UtcDate(o.timestamp + (f.local_date ? 8 * 3600 : 0));
+    in.date = f.local_date ? LocalScopeDate(o.timestamp) : UtcDate(o.timestamp);
     in.service = o.service;
     if (f.authorization) {
       req.headers.emplace_back("Authorization", *f.authorization);

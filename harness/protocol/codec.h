@@ -49,7 +49,7 @@ struct Call {
 // Deliberate faults; all off by default. Each breaks exactly what it names.
 struct Faults {
   bool wrong_key = false;             // AUTH-1: sign with a key that is not the secret key
-  bool local_date = false;            // AUTH-5 (v3): credential date of the timestamp in UTC+8
+  bool local_date = false;            // AUTH-5 (v3): credential date LocalScopeDate(timestamp)
   bool tamper_after_signing = false;  // AUTH-6: v3 POST body gains a space, v3 GET Content-Type
                                       // changes, v1 Nonce changes, after the signature is made
   bool omit_signature = false;        // AUTH-4: no Authorization header (v3) / no Signature (v1)
@@ -76,6 +76,11 @@ struct EncodeOptions {
   bool reverse_param_order = false;   // v1: send parameters in reverse name order
   Faults faults;
 };
+
+// The credential date a client with a local-time bug would sign (AUTH-5): the UTC+8 date (the
+// classic case), or, in the hours when UTC+8 shares the UTC date, the date in UTC+14 or UTC-12,
+// so that it always differs from UtcDate(timestamp).
+std::string LocalScopeDate(std::int64_t timestamp);
 
 // A signed request for the call. Deterministic: the same inputs give the same bytes.
 HttpRequest Encode(const Call& call, const Credentials& creds, const EncodeOptions& options);
