@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "models/gen_util.h"
 #include "models/job_id.h"
 
 namespace dj::model {
@@ -12,13 +13,13 @@ namespace {
 rc::Gen<char> GenIdChar() { return rc::gen::elementOf(std::string(kJobIdAlphabet)); }
 
 rc::Gen<std::string> GenSuffix(std::size_t min, std::size_t max) {
-  return rc::gen::mapcat(rc::gen::inRange(min, max + 1), [](std::size_t n) {
+  return rc::gen::mapcat(UniformInRange(min, max + 1), [](std::size_t n) {
     return rc::gen::container<std::string>(n, GenIdChar());
   });
 }
 
 // Position inside the 8-character suffix of a well-formed id.
-rc::Gen<std::size_t> GenSuffixPos() { return rc::gen::inRange<std::size_t>(0, kJobIdSuffixLength); }
+rc::Gen<std::size_t> GenSuffixPos() { return UniformInRange<std::size_t>(0, kJobIdSuffixLength); }
 
 std::string Replace(std::string id, std::size_t suffix_pos, std::string_view with) {
   return id.replace(kJobIdPrefix.size() + suffix_pos, 1, with);
@@ -79,7 +80,7 @@ rc::Gen<std::string> GenNearMissJobId(NearMiss kind) {
                  [](std::string s) { return std::string(kJobIdPrefix) + s; });
     case NearMiss::kUppercase:
       return map(tuple(GenWellFormedJobId(), GenSuffixPos(),
-                       rc::gen::inRange('A', static_cast<char>('Z' + 1))),
+                       UniformInRange('A', static_cast<char>('Z' + 1))),
                  [](const std::tuple<std::string, std::size_t, char>& t) {
                    return Replace(std::get<0>(t), std::get<1>(t), std::string(1, std::get<2>(t)));
                  });
@@ -92,7 +93,7 @@ rc::Gen<std::string> GenNearMissJobId(NearMiss kind) {
                    return Replace(std::get<0>(t), std::get<1>(t), std::get<2>(t));
                  });
     case NearMiss::kPercentEncoded:
-      return map(tuple(GenWellFormedJobId(), rc::gen::inRange<std::size_t>(3, 12)),
+      return map(tuple(GenWellFormedJobId(), UniformInRange<std::size_t>(3, 12)),
                  [](const std::tuple<std::string, std::size_t>& t) {
                    std::string id = std::get<0>(t);
                    std::size_t pos = std::get<1>(t);  // '-' or a suffix character
@@ -102,13 +103,13 @@ rc::Gen<std::string> GenNearMissJobId(NearMiss kind) {
                    return id.replace(pos, 1, enc);
                  });
     case NearMiss::kNul:
-      return map(tuple(GenWellFormedJobId(), rc::gen::inRange<std::size_t>(0, 13)),
+      return map(tuple(GenWellFormedJobId(), UniformInRange<std::size_t>(0, 13)),
                  [](const std::tuple<std::string, std::size_t>& t) {
                    std::string id = std::get<0>(t);
                    return id.insert(std::get<1>(t), 1, '\0');
                  });
     case NearMiss::kWhitespace:
-      return map(tuple(GenWellFormedJobId(), rc::gen::inRange<std::size_t>(0, 13),
+      return map(tuple(GenWellFormedJobId(), UniformInRange<std::size_t>(0, 13),
                        rc::gen::element<std::string>(" ", "\t", "\n", "\r", "  ")),
                  [](const std::tuple<std::string, std::size_t, std::string>& t) {
                    std::string id = std::get<0>(t);

@@ -64,6 +64,7 @@ class Store {
   void Clear();
 
   const JobMap& jobs() const { return jobs_; }
+  const std::set<std::string, std::less<>>& deleted() const { return deleted_; }
   std::size_t size() const { return jobs_.size(); }
 
   friend bool operator==(const Store&, const Store&) = default;

@@ -9,6 +9,8 @@
 
 namespace dj::cli {
 
+int RunRun(const ParsedFlags& flags);
+int RunReplay(const ParsedFlags& flags);
 int RunMock(const ParsedFlags& flags);
 int RunLifecycle(const ParsedFlags& flags);
 int RunFaults();

@@ -8,10 +8,11 @@ namespace {
 
 struct CommandRow {
   std::string_view name;
+  std::string_view arguments;
   std::string_view summary;
 };
 constexpr CommandRow kCommands[] = {
-#define DJ_COMMAND(name, summary) {name, summary},
+#define DJ_COMMAND(name, arguments, summary) {name, arguments, summary},
 #include "harness/cli/commands.def"
 #undef DJ_COMMAND
 };
@@ -64,8 +65,16 @@ Result<ParsedFlags> ParseFlags(std::string_view command, const std::vector<std::
       continue;
     }
     if (!arg.starts_with("--")) {
-      return Failure{"unexpected argument `" + std::string(arg) + "` (see djharness " +
-                     std::string(command) + " --help)"};
+      const CommandRow* row = nullptr;
+      for (const CommandRow& c : kCommands) {
+        if (c.name == command) row = &c;
+      }
+      if (row == nullptr || row->arguments.empty() || !out.positional.empty()) {
+        return Failure{"unexpected argument `" + std::string(arg) + "` (see djharness " +
+                       std::string(command) + " --help)"};
+      }
+      out.positional.emplace_back(arg);
+      continue;
     }
     std::string_view body = arg.substr(2);
     std::size_t eq = body.find('=');
@@ -95,8 +104,11 @@ Result<ParsedFlags> ParseFlags(std::string_view command, const std::vector<std::
 std::string CommandHelp(std::string_view command) {
   std::string out;
   for (const CommandRow& c : kCommands) {
-    if (c.name == command)
-      out += "djharness " + std::string(c.name) + ": " + std::string(c.summary) + "\n\n";
+    if (c.name == command) {
+      out += "usage: djharness " + std::string(c.name) +
+             (c.arguments.empty() ? "" : " " + std::string(c.arguments)) + " [FLAGS]\n" +
+             std::string(c.summary) + "\n\n";
+    }
   }
   for (const FlagRow& f : kFlags) {
     if (f.command != command) continue;

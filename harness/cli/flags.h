@@ -18,6 +18,7 @@ inline constexpr int kExitTransport = 3;
 
 struct ParsedFlags {
   std::map<std::string, std::vector<std::string>, std::less<>> values;  // as given
+  std::vector<std::string> positional;  // for commands that take arguments (commands.def)
   bool help = false;
 
   bool Has(std::string_view name) const { return values.contains(name); }

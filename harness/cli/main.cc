@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     std::cout << CommandHelp(command);
     return kExitOk;
   }
+  if (command == "run") return RunRun(*flags);
+  if (command == "replay") return RunReplay(*flags);
   if (command == "mock") return RunMock(*flags);
   if (command == "lifecycle") return RunLifecycle(*flags);
   return RunFaults();

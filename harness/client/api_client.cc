@@ -37,8 +37,12 @@ protocol::EncodeOptions ApiClient::Options() {
 }
 
 Exchange ApiClient::Send(const protocol::Call& call, const protocol::EncodeOptions& options) {
+  return SendEncoded(protocol::Encode(call, credentials_, options));
+}
+
+Exchange ApiClient::SendEncoded(protocol::HttpRequest request) {
   Exchange x;
-  x.request = protocol::Encode(call, credentials_, options);
+  x.request = std::move(request);
   SendResult sent = target_.Send(x.request);
   if (!sent) {
     x.transport_error = sent.error();

@@ -41,6 +41,8 @@ class ApiClient {
   protocol::EncodeOptions Options();
   // Sign and send a call with the given options.
   Exchange Send(const protocol::Call& call, const protocol::EncodeOptions& options);
+  // Send a request that is already encoded (and perhaps deliberately broken).
+  Exchange SendEncoded(protocol::HttpRequest request);
   // Sign and send a well-formed request with Options().
   Exchange Send(const model::ApiRequest& request);
 

@@ -38,11 +38,11 @@ HttpResponse RefusalResponse(std::string_view request_id, const model::Refusal& 
 }
 
 std::optional<model::Outcome> Answer::AsOutcome() const {
+  // An error envelope shows its code whatever the status (a wrong status is ENV-1's business).
+  if (json_envelope && has_error) return code ? std::optional(model::Err(*code)) : std::nullopt;
   if (http_status != 200) return model::Http(http_status);
   if (!json_envelope) return std::nullopt;
-  if (!has_error) return model::Ok();
-  if (!code) return std::nullopt;
-  return model::Err(*code);
+  return model::Ok();
 }
 
 Answer ParseAnswer(const HttpResponse& http) {

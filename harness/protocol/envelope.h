@@ -38,9 +38,9 @@ struct Answer {
   std::optional<model::ErrorCode> code;   // code_text when the project knows it
   std::string parse_problem;              // why json_envelope is false, if it is
 
-  // The outcome this answer shows, for comparison with model::Allowed: an HTTP status other
-  // than 200, a known error code, or success. std::nullopt for an unknown error code or an
-  // answer that is not an envelope.
+  // The outcome this answer shows, for comparison with model::Allowed: a known error code (from
+  // an error envelope, whatever its HTTP status), else an HTTP status other than 200, else
+  // success. std::nullopt for an unknown error code or a 200 answer that is not an envelope.
   std::optional<model::Outcome> AsOutcome() const;
   bool IsSuccess() const { return http_status == 200 && json_envelope && !has_error; }
 };

@@ -1,0 +1,241 @@
+// `djharness run` and `djharness replay`: the conformance run and the re-run of its failures.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/setup.h"
+#include "reports/junit.h"
+
+namespace dj::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr std::string_view kVersion = "0.1.0";
+
+Result<std::vector<protocol::Style>, run::RunError> StylesFrom(const std::string& name) {
+  using protocol::Style;
+  if (name == "api3") return std::vector<Style>{Style::kApi3Post, Style::kApi3Get};
+  if (name == "query") return std::vector<Style>{Style::kQueryGet, Style::kFormPost};
+  if (name == "both")
+    return std::vector<Style>{Style::kApi3Post, Style::kApi3Get, Style::kQueryGet,
+                              Style::kFormPost};
+  return Failure{run::RunError{2, "--style must be api3, query or both"}};
+}
+
+Result<long long, run::RunError> Number(const ParsedFlags& flags, std::string_view name,
+                                        long long fallback, long long min, long long max) {
+  std::string text = flags.Get(name);
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || v < min || v > max) {
+    return Failure{run::RunError{2, "--" + std::string(name) + " must be an integer from " +
+                                        std::to_string(min) + " to " + std::to_string(max)}};
+  }
+  return v;
+}
+
+// Write a file whole or not at all: a temporary beside it, then a rename.
+Result<bool> WriteAtomically(const fs::path& path, const std::string& text) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return Failure{"cannot write " + tmp.string()};
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return Failure{"cannot rename " + tmp.string() + ": " + ec.message()};
+  return true;
+}
+
+std::string Hostname() {
+  char name[256] = {};
+  return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("localhost");
+}
+
+void PrintResults(const report::Results& r, const fs::path& results_path, std::ostream& out) {
+  out << "\n";
+  for (const report::ClauseResult& c : r.clauses) {
+    std::string id = c.id;
+    id.resize(9, ' ');
+    std::string status(report::StatusName(c.status));
+    if (c.status == report::Status::kFailed) status = "FAILED";
+    status.resize(8, ' ');
+    out << id << status << " " << c.checks << (c.reason.empty() ? "" : "  (" + c.reason + ")")
+        << "\n";
+  }
+  for (const report::ClauseResult& c : r.clauses) {
+    if (!c.failure) continue;
+    const report::FailureReport& f = *c.failure;
+    out << "\nFAILED " << c.id << ": " << f.message << "\n  " << c.text << "\n  shrunk history ("
+        << f.requests << " requests, property " << f.property << ", seed " << f.seed << "):\n";
+    int n = 0;
+    for (const report::Exchange& e : f.history) {
+      out << "    " << ++n << ". " << e.step << "  -> " << e.outcome << "\n";
+      for (const std::string& finding : e.findings) out << "         ! " << finding << "\n";
+    }
+    out << "  found after " << f.requests_to_find << " requests ("
+        << static_cast<int>(f.seconds_to_find * 1000) << " ms)\n";
+    out << "  replay: djharness replay " << results_path.string() << "\n";
+    out << "  with curl: " << (results_path.parent_path() / ("repro-" + c.id + ".sh")).string()
+        << "  (needs TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY; DJ_TARGET=URL to aim "
+           "it)\n";
+  }
+  out << "\nsummary: " << r.Count(report::Status::kPassed) << " passed, "
+      << r.Count(report::Status::kFailed) << " failed, " << r.Count(report::Status::kSkipped)
+      << " skipped; " << r.histories << " histories, " << r.requests << " requests in "
+      << std::fixed;
+  out.precision(1);
+  out << r.duration_seconds << " s (seed " << r.seed << ")\n";
+}
+
+}  // namespace
+
+int RunRun(const ParsedFlags& flags) {
+  auto fail = [](const run::RunError& e) {
+    std::cerr << "djharness run: " << e.message << "\n";
+    return e.exit_code;
+  };
+  run::RunConfig config;
+  config.version = std::string(kVersion);
+  auto styles = StylesFrom(flags.Get("style", "both"));
+  if (!styles) return fail(styles.error());
+  config.styles = *styles;
+  config.styles_name = flags.Get("style", "both");
+  auto profile = model::ProfileFromName(flags.Get("profile", "strict"));
+  if (!profile) return fail({2, "--profile must be strict or lenient"});
+  config.driver.profile = *profile;
+  config.driver.region = flags.Get("region", "ap-guangzhou");
+  auto runs = Number(flags, "runs", 100, 1, 10000000);
+  auto steps = Number(flags, "max-steps", 40, 1, 10000);
+  auto margin = Number(flags, "skew-margin", 5, 1, 290);
+  auto seed = Number(flags, "seed", 0, 0, std::numeric_limits<long long>::max());
+  for (const auto* n : {&runs, &steps, &margin, &seed}) {
+    if (!*n) return fail(n->error());
+  }
+  config.runs = static_cast<int>(*runs);
+  config.max_steps = static_cast<int>(*steps);
+  config.driver.skew_margin_s = *margin;
+  config.seed = flags.Has("seed") ? static_cast<std::uint64_t>(*seed)
+                                  : std::random_device{}() % 1000000000ULL;
+  config.driver.seed = config.seed;
+  config.only = flags.Get("only");
+
+  auto setup = MakeSetup(flags, "run");
+  if (!setup) return fail(setup.error());
+  config.target_name = setup->target_name;
+  config.control_name = setup->control_name;
+  config.driver.control_token = setup->control_token;
+  auto strip = [](std::string url) {
+    if (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  };
+  // For the in-process mock, the scripts go to `djharness mock --control --port 8080`.
+  config.repro.url =
+      setup->embedded ? std::string("http://127.0.0.1:8080") : strip(setup->target_name);
+  config.repro.control_url = setup->control == nullptr            ? std::string("none")
+                             : setup->separate_control != nullptr ? strip(setup->control_name)
+                                                                  : std::string();
+  config.repro.control_token = !setup->control_token.empty();
+  config.repro.region = config.driver.region;
+
+  fs::path dir = flags.Get("report-dir", "djharness-report");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return fail({2, "--report-dir: cannot create " + dir.string() + ": " + ec.message()});
+
+  std::cout << "djharness run: target " << config.target_name << ", control " << config.control_name
+            << ", seed " << config.seed << ", profile " << model::ProfileName(config.driver.profile)
+            << ", style " << config.styles_name << ", " << config.runs
+            << " histories per property\n";
+  if (!setup->control_note.empty()) std::cout << setup->control_note << "\n";
+  if (isatty(STDERR_FILENO)) {
+    config.progress = [](const run::Progress& p) {
+      std::fprintf(stderr, "\r  histories %lld  requests %lld  failures %d  %.1f s ",
+                   static_cast<long long>(p.histories), static_cast<long long>(p.requests),
+                   p.failures, p.elapsed_seconds);
+    };
+  }
+  auto results = run::RunConformance(config, *setup->target, setup->control, setup->credentials);
+  if (config.progress) std::fprintf(stderr, "\n");
+  if (!results) return fail(results.error());
+
+  fs::path results_path = dir / "results.json";
+  std::string text = json(*results).dump(2, ' ', false, json::error_handler_t::replace);
+  std::string junit = report::JunitXml(*results, Hostname());
+  for (const auto& [path, body] :
+       {std::pair{results_path, text}, std::pair{dir / "junit.xml", junit}}) {
+    if (auto written = WriteAtomically(path, body); !written) return fail({2, written.error()});
+  }
+  for (const report::ClauseResult& c : results->clauses) {
+    if (!c.failure) continue;
+    fs::path script = dir / ("repro-" + c.id + ".sh");
+    if (auto written = WriteAtomically(script, c.failure->repro); !written)
+      return fail({2, written.error()});
+    fs::permissions(script, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec);
+  }
+  if (flags.Has("junit")) {
+    if (auto written = WriteAtomically(flags.Get("junit"), junit); !written)
+      return fail({2, written.error()});
+  }
+  PrintResults(*results, results_path, std::cout);
+  std::cout << "results: " << results_path.string() << "  junit: " << (dir / "junit.xml").string()
+            << "\n";
+  return results->ExitCode();
+}
+
+int RunReplay(const ParsedFlags& flags) {
+  auto fail = [](const run::RunError& e) {
+    std::cerr << "djharness replay: " << e.message << "\n";
+    return e.exit_code;
+  };
+  if (flags.positional.size() != 1)
+    return fail({2, "give the results file: djharness replay RESULTS.json"});
+  std::ifstream in(flags.positional[0], std::ios::binary);
+  if (!in) return fail({2, "cannot read " + flags.positional[0]});
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto results = report::ResultsFromText(text);
+  if (!results) return fail({2, flags.positional[0] + ": " + results.error()});
+
+  auto setup = MakeSetup(flags, "replay", results->target);
+  if (!setup) return fail(setup.error());
+  run::DriverConfig config;
+  auto profile = model::ProfileFromName(results->profile);
+  config.profile = profile.value_or(model::Profile::kStrict);
+  config.region = flags.Get("region", "ap-guangzhou");
+  config.control_token = setup->control_token;
+
+  int still_failing = 0;
+  int replayed = 0;
+  for (const report::ClauseResult& c : results->clauses) {
+    if (!c.failure) continue;
+    ++replayed;
+    auto findings = run::ReplayHistory(c.failure->steps, config, *setup->target, setup->control,
+                                       setup->credentials);
+    if (!findings) return fail(findings.error());
+    bool fails = std::any_of(findings->begin(), findings->end(), [&](const run::Finding& f) {
+      return model::ClauseId(f.clause) == c.id;
+    });
+    still_failing += fails ? 1 : 0;
+    std::cout << c.id << ": " << (fails ? "still fails" : "no longer fails") << " ("
+              << c.failure->steps.size() << " steps against " << setup->target_name << ")\n";
+    for (const run::Finding& f : *findings) {
+      if (model::ClauseId(f.clause) == c.id) std::cout << "  ! " << f.message << "\n";
+    }
+  }
+  std::cout << "replayed " << replayed << " failing histories: " << still_failing
+            << " still fail\n";
+  return still_failing > 0 ? kExitViolations : kExitOk;
+}
+
+}  // namespace dj::cli

@@ -1,0 +1,128 @@
+// Target setup and control-extension discovery.
+#include "harness/cli/setup.h"
+
+#include "harness/client/api_client.h"
+#include "harness/client/inprocess_target.h"
+
+namespace dj::cli {
+namespace {
+
+Result<int, run::RunError> IntFlag(const ParsedFlags& flags, std::string_view name, long fallback,
+                                   long min, long max) {
+  std::string text = flags.Get(name);
+  if (text.empty()) return static_cast<int>(fallback);
+  char* end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (*end != '\0' || v < min || v > max) {
+    return Failure{run::RunError{2, "--" + std::string(name) + " must be an integer from " +
+                                        std::to_string(min) + " to " + std::to_string(max)}};
+  }
+  return static_cast<int>(v);
+}
+
+// POST /_conformance/reset: 200 = control here; 404 = none; anything else is an error.
+Result<bool, run::RunError> ProbeControl(client::Target& target, const std::string& token,
+                                         bool required) {
+  protocol::HttpRequest req;
+  req.method = "POST";
+  req.target = "/_conformance/reset";
+  req.headers = {{"Host", target.HostHeader()}, {"Content-Type", "application/json"}};
+  if (!token.empty()) req.headers.emplace_back("X-Conformance-Token", token);
+  req.body = "{}";
+  auto sent = target.Send(req);
+  if (!sent)
+    return Failure{run::RunError{3, target.Name() + " is unreachable: " + sent.error().message}};
+  if (sent->status == 200) return true;
+  if (sent->status == 403) {
+    return Failure{run::RunError{2, "the control extension at " + target.Name() +
+                                        " refused the request: check --control-token"}};
+  }
+  if (required) {
+    return Failure{run::RunError{2, "no control extension at " + target.Name() +
+                                        " (reset answered HTTP " + std::to_string(sent->status) +
+                                        ")"}};
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
+                                       std::string_view default_target) {
+  Setup s;
+  auto timeout = IntFlag(flags, "timeout-ms", 10000, 1, 600000);
+  if (!timeout) return Failure{timeout.error()};
+  s.read_timeout_ms = *timeout;
+  client::HttpTargetOptions http;
+  http.read_timeout_ms = *timeout;
+  http.ca_file = flags.Get("ca-file");
+  s.control_token = flags.Get("control-token");
+
+  std::string url =
+      flags.Get("target", default_target == kEmbeddedTargetName ? "" : default_target);
+  if (url.empty()) {
+    mock::MockConfig config;
+    config.control = true;
+    for (const std::string& name : flags.All("fault")) {
+      auto fault = mock::FaultFromName(name);
+      if (!fault)
+        return Failure{
+            run::RunError{2, "--fault: unknown fault `" + name + "` (see djharness faults)"}};
+      config.faults.insert(*fault);
+    }
+    s.credentials = config.credentials.front();
+    s.embedded = std::make_unique<mock::MockService>(std::move(config));
+    s.target = std::make_unique<client::InProcessTarget>(*s.embedded);
+    s.control = s.target.get();
+    s.target_name = std::string(kEmbeddedTargetName);
+    s.control_name = "in-process";
+    return s;
+  }
+  if (flags.Has("fault")) {
+    return Failure{
+        run::RunError{2,
+                      "--fault plants faults in the in-process mock; with --target start "
+                      "`djharness mock --fault ...` instead"}};
+  }
+  auto target = client::HttpTarget::Create(url, http);
+  if (!target) return Failure{run::RunError{2, "--target: " + target.error()}};
+  s.target = std::move(*target);
+  s.target_name = s.target->Name();
+
+  if (flags.Has("secret-id") || flags.Has("secret-key")) {
+    s.credentials = {flags.Get("secret-id"), flags.Get("secret-key"), ""};
+    if (s.credentials.secret_id.empty() || s.credentials.secret_key.empty()) {
+      return Failure{run::RunError{2, "--secret-id and --secret-key go together"}};
+    }
+  } else if (auto env = client::CredentialsFromEnvironment()) {
+    s.credentials = *env;
+  } else {
+    return Failure{
+        run::RunError{2,
+                      "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or --secret-id and "
+                      "--secret-key) for djharness " +
+                          std::string(command) + " --target"}};
+  }
+
+  client::Target* control = s.target.get();
+  bool required = flags.Has("control");
+  if (required) {
+    auto separate = client::HttpTarget::Create(flags.Get("control"), http);
+    if (!separate) return Failure{run::RunError{2, "--control: " + separate.error()}};
+    s.separate_control = std::move(*separate);
+    control = s.separate_control.get();
+  }
+  auto found = ProbeControl(*control, s.control_token, required);
+  if (!found) return Failure{found.error()};
+  if (*found) {
+    s.control = control;
+    s.control_name = control->Name();
+  } else {
+    s.control_name = "none";
+    s.control_note =
+        "no control extension at " + control->Name() + ": clauses that need it are skipped";
+  }
+  return s;
+}
+
+}  // namespace dj::cli

@@ -1,0 +1,37 @@
+// What run, replay and lifecycle share: the target (the embedded reference mock or a URL),
+// where its control extension is (if anywhere), and the credentials.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "harness/cli/flags.h"
+#include "harness/client/http_target.h"
+#include "harness/mock/mock_service.h"
+#include "harness/runner/runner.h"
+
+namespace dj::cli {
+
+inline constexpr std::string_view kEmbeddedTargetName = "in-process reference mock";
+
+struct Setup {
+  std::unique_ptr<mock::MockService> embedded;  // the in-process mock, when there is no --target
+  std::unique_ptr<client::Target> target;
+  std::unique_ptr<client::Target> separate_control;  // --control URL other than the target
+  client::Target* control = nullptr;                 // nullptr: no control extension
+  std::string control_token;
+  std::string control_note;  // why there is no control, for people
+  protocol::Credentials credentials;
+  std::string target_name;
+  std::string control_name;
+  int read_timeout_ms = 10000;
+};
+
+// Build the setup from the flags --target, --control, --control-token, --timeout-ms, --ca-file,
+// --fault, --secret-id/--secret-key. `default_target` is used when --target is absent (the
+// embedded mock when empty or kEmbeddedTargetName). Probes the control extension with a reset.
+// Errors carry exit code 2 (usage, configuration) or 3 (unreachable).
+Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
+                                       std::string_view default_target = "");
+
+}  // namespace dj::cli

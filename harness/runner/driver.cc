@@ -1,0 +1,575 @@
+// The Driver: encode, expect, send, judge, observe, probe.
+#include "harness/runner/driver.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "harness/check/observe.h"
+#include "harness/protocol/envelope.h"
+#include "models/job_id.h"
+
+namespace dj::run {
+namespace {
+
+using model::Clause;
+using nlohmann::json;
+
+std::string OutcomeText(const client::Exchange& x) {
+  if (x.transport_error) return "no answer";
+  auto o = x.answer.AsOutcome();
+  if (o) return model::ToString(*o);
+  if (x.answer.code_text) return "unknown code " + x.answer.code_text->substr(0, 80);
+  return "unreadable answer";
+}
+
+std::string AllowedText(const std::vector<model::Outcome>& allowed) {
+  std::string out;
+  for (const auto& o : allowed) out += (out.empty() ? "" : " or ") + model::ToString(o);
+  return out;
+}
+
+bool Contains(const std::vector<model::Outcome>& v, const model::Outcome& o) {
+  return std::find(v.begin(), v.end(), o) != v.end();
+}
+
+// COM-6: the encoded request is over the limit of its style (facts §1).
+bool TooLarge(const protocol::HttpRequest& r, protocol::Style style) {
+  switch (style) {
+    case protocol::Style::kApi3Get:
+    case protocol::Style::kQueryGet:
+      return r.target.size() > protocol::kGetLimitBytes;
+    case protocol::Style::kApi3Post:
+      return r.body.size() > protocol::kV3PostLimitBytes;
+    case protocol::Style::kFormPost:
+      return r.body.size() > protocol::kV1PostLimitBytes;
+  }
+  return false;
+}
+
+// The request as encoded for the fault, with the credentials it is signed with.
+protocol::HttpRequest EncodeCall(const ApiCall& call, protocol::EncodeOptions o,
+                                 const std::string& region, const protocol::Credentials& creds,
+                                 std::int64_t margin) {
+  protocol::Call c = protocol::Call::Of(call.request, region);
+  o.style = call.style;
+  o.encoding.space_as_plus = call.encoding.space_as_plus;
+  o.encoding.encode_unreserved = call.encoding.encode_unreserved;
+  o.reverse_param_order = call.encoding.reverse_param_order;
+  o.signature_method = call.encoding.signature_method;
+  o.send_signature_method = call.encoding.send_signature_method;
+  protocol::Credentials signer = creds;
+  auto body = [&] { return c.params.dump(-1, ' ', false, json::error_handler_t::replace); };
+  switch (call.fault) {
+    case WireFault::kNone:
+      break;
+    case WireFault::kTimestampInsidePast:
+      o.timestamp -= 300 - margin;
+      break;
+    case WireFault::kTimestampInsideFuture:
+      o.timestamp += 300 - margin;
+      break;
+    case WireFault::kTimestampOutsidePast:
+      o.timestamp -= 300 + margin;
+      break;
+    case WireFault::kTimestampOutsideFuture:
+      o.timestamp += 300 + margin;
+      break;
+    case WireFault::kWrongSignature:
+      o.faults.wrong_key = true;
+      break;
+    case WireFault::kUnknownSecretId:
+      signer.secret_id = planted::kUnknownSecretId;
+      break;
+    case WireFault::kNoAuthorization:
+      o.faults.omit_signature = true;
+      break;
+    case WireFault::kGarbledAuthorization:
+      o.faults.authorization = std::string(planted::kGarbledAuthorization);
+      break;
+    case WireFault::kLocalDate:
+      o.faults.local_date = true;
+      break;
+    case WireFault::kTamperedAfterSigning:
+      o.faults.tamper_after_signing = true;
+      break;
+    case WireFault::kNoAction:
+      c.action.reset();
+      break;
+    case WireFault::kUnknownAction:
+      c.action = *c.action + std::string(planted::kUnknownActionSuffix);
+      break;
+    case WireFault::kNoVersion:
+      c.version.reset();
+      break;
+    case WireFault::kUnknownVersion:
+      c.version = std::string(planted::kUnknownVersion);
+      break;
+    case WireFault::kNoRegion:
+      c.region.reset();
+      break;
+    case WireFault::kUnknownRegion:
+      c.region = std::string(planted::kUnknownRegion);
+      break;
+    case WireFault::kUnknownParameter:
+      if (c.params.is_object()) c.params[std::string(planted::kUnknownParameter)] = "1";
+      break;
+    case WireFault::kWrongMethod:
+      o.faults.method = "PUT";
+      break;
+    case WireFault::kOversize: {
+      std::string padded = body();
+      padded.resize(protocol::kV3PostLimitBytes + 1, ' ');
+      o.faults.raw_body = std::move(padded);
+      break;
+    }
+    case WireFault::kBodyNotObject:
+      o.faults.raw_body = "[" + body() + "]";
+      break;
+  }
+  return protocol::Encode(c, signer, o);
+}
+
+}  // namespace
+
+int DriverConfig::LimitOf(model::Action a) const {
+  auto it = limits.find(a);
+  return it != limits.end() ? it->second : model::DefaultLimitPerSecond(a);
+}
+
+Driver::Driver(client::Target& target, client::Target* control, protocol::Credentials credentials,
+               DriverConfig config)
+    : target_(target),
+      control_target_(control),
+      credentials_(std::move(credentials)),
+      config_(std::move(config)),
+      api_(target, credentials_,
+           [&] {
+             client::ClientConfig c;
+             c.region = config_.region;
+             c.seed = config_.seed;
+             c.wall_seconds = config_.wall_seconds;
+             return c;
+           }()),
+      pacer_(static_cast<std::int64_t>(1000.0 / config_.pacing_fraction)) {
+  if (control_target_ != nullptr && config_.control)
+    control_.emplace(*control_target_, config_.control_token);
+  if (!config_.steady_ms) {
+    config_.steady_ms = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+  if (!config_.sleep_ms) {
+    config_.sleep_ms = [](std::int64_t ms) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    };
+  }
+}
+
+Result<bool> Driver::Begin() {
+  trace_.clear();
+  request_ids_.clear();
+  store_.Clear();
+  limiter_.Reset();
+  now_ms_ = 0;
+  if (control_) {
+    auto reset = control_->Reset();
+    if (!reset) {
+      fatal_ = reset.error();
+      return Failure{reset.error()};
+    }
+  }
+  return true;
+}
+
+std::vector<Finding> Driver::Execute(const Step& step) {
+  std::string text = Describe(step);
+  if (NeedsControl(step) && !control_) {
+    fatal_ = "the step needs the control extension, which this target does not offer: " + text;
+    return {};
+  }
+  return std::visit(
+      [&](const auto& s) -> std::vector<Finding> {
+        using T = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<T, CreateJob>) return RunCreate(s, text);
+        if constexpr (std::is_same_v<T, AdvanceClock>) return RunAdvance(s, text);
+        if constexpr (std::is_same_v<T, ApiCall>) return RunApi(s, text);
+        if constexpr (std::is_same_v<T, SameInStyles>) return RunSameInStyles(s, text);
+      },
+      step);
+}
+
+std::vector<Finding> Driver::RunCreate(const CreateJob& create, const std::string& step) {
+  auto id = control_->PutJob(model::ToControlJson(create.job));
+  Recorded r{step, "control", {}, std::nullopt, {}, id ? "created" : "control failed", {}};
+  trace_.push_back(std::move(r));
+  if (!id) {
+    fatal_ = id.error();
+  } else if (*id != create.job.id) {
+    fatal_ = "the control extension created " + *id + " instead of " + create.job.id;
+  } else {
+    store_.Put(create.job);
+  }
+  return {};
+}
+
+std::vector<Finding> Driver::RunAdvance(const AdvanceClock& advance, const std::string& step) {
+  auto now = control_->AdvanceClock(advance.ms);
+  trace_.push_back(
+      {step, "control", {}, std::nullopt, {}, now ? "advanced" : "control failed", {}});
+  if (!now) {
+    fatal_ = now.error();
+  } else {
+    now_ms_ = *now;
+  }
+  return {};
+}
+
+std::optional<std::string> Driver::NamedJob(const model::ApiRequest& request) const {
+  if (!request.params.is_object()) return std::nullopt;
+  auto it = request.params.find("JobId");
+  if (it == request.params.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+ApiCall Driver::Probing(model::ApiRequest request) const {
+  return ApiCall{std::move(request), config_.probe_style, Encoding{}, WireFault::kNone};
+}
+
+void Driver::Pace(model::Action action) {
+  int limit = config_.LimitOf(action);
+  if (config_.control || limit <= 0) return;
+  model::RateKey key{credentials_.secret_id, action, config_.region};
+  std::int64_t now = config_.steady_ms();
+  std::int64_t next = pacer_.NextAdmission(key, now, limit);
+  if (next > now) {
+    config_.sleep_ms(next - now);
+    pacing_ms_ += next - now;
+  }
+  pacer_.Admit(key, std::max(next, config_.steady_ms()), limit);
+}
+
+client::Exchange Driver::Send(const ApiCall& call) {
+  Pace(call.request.action);
+  client::Exchange x = api_.SendEncoded(
+      EncodeCall(call, api_.Options(), config_.region, credentials_, config_.skew_margin_s));
+  ++requests_;
+  return x;
+}
+
+void Driver::Record(const std::string& step, const std::string& kind, const client::Exchange& x,
+                    std::vector<Finding> findings) {
+  Recorded r;
+  r.step = step;
+  r.kind = kind;
+  r.request = x.request;
+  if (x.transport_error) r.transport_error = x.transport_error->message;
+  r.response = x.response;
+  r.outcome = OutcomeText(x);
+  r.findings = std::move(findings);
+  trace_.push_back(std::move(r));
+}
+
+Driver::Expectation Driver::Expect(const ApiCall& call, const protocol::HttpRequest& encoded) {
+  Expectation e;
+  auto fault_clause = ExpectedClause(call.fault, call.style);
+  // The mock's order (and a gateway's): method, size, then common parameters and
+  // authentication, then the rate limiter, then the parameters.
+  if (call.fault == WireFault::kWrongMethod) {
+    e.clause = *fault_clause;
+    return e;
+  }
+  if (TooLarge(encoded, call.style)) {
+    e.clause = Clause::kTooLarge;
+    return e;
+  }
+  if (fault_clause && RefusedBeforeLimiter(call.fault)) {
+    e.clause = *fault_clause;
+    return e;
+  }
+  int limit = config_.control ? config_.LimitOf(call.request.action) : 0;
+  if (limit > 0) {
+    e.counted = true;
+    if (!limiter_.Admit({credentials_.secret_id, call.request.action, config_.region}, now_ms_,
+                        limit)) {
+      e.clause = Clause::kRateExceeded;
+      return e;
+    }
+  }
+  if (fault_clause) {
+    e.clause = *fault_clause;
+    return e;
+  }
+  e.decision = model::Decide(store_, call.request, {});
+  e.reached_model = true;
+  e.clause = e.decision.clause;
+  return e;
+}
+
+std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
+                                   const client::Exchange& x) {
+  std::vector<Finding> out;
+  Check(Clause::kRobAlive);
+  if (x.transport_error) {
+    out.push_back({Clause::kRobAlive, "no answer: " + x.transport_error->message});
+    return out;
+  }
+  model::Action action = call.request.action;
+  for (const auto& v : protocol::CheckEnvelope(x.answer, action, config_.profile)) {
+    out.push_back({v.clause, v.detail});
+  }
+  Check(Clause::kEnvShape);
+  Check(Clause::kEnvRequestId);
+  Check(Clause::kEnvErrorShape);
+  if (action == model::Action::kDeleteJob && x.answer.IsSuccess())
+    Check(Clause::kEnvDeleteSuccessShape);
+  if (x.answer.request_id && !x.answer.request_id->empty()) {
+    Check(Clause::kEnvRequestIdUnique);
+    if (!request_ids_.insert(*x.answer.request_id).second) {
+      out.push_back({Clause::kEnvRequestIdUnique, "RequestId " +
+                                                      x.answer.request_id->substr(0, 64) +
+                                                      " was already answered in this history"});
+    }
+  }
+
+  auto outcome = x.answer.AsOutcome();
+  if (!outcome) return out;  // not an envelope, or a code the project does not know: ENV-* said so
+  const model::ClauseInfo& info = model::Info(expected.clause);
+  bool well_formed = call.fault == WireFault::kNone || !ExpectedClause(call.fault, call.style);
+  if (well_formed) Check(Clause::kRobNoInternalError);
+  if (expected.counted && expected.clause != Clause::kRateExceeded) Check(Clause::kRateLiveness);
+  if (info.judged) {
+    Check(expected.clause);
+    std::vector<model::Outcome> allowed = model::Allowed(expected.clause, config_.profile);
+    bool ok = Contains(allowed, *outcome);
+    if (!ok && Contains(allowed, model::AsIfValid())) {
+      // Lenient: the target may ignore the fault and answer the request as if it were valid.
+      ApiCall valid = call;
+      valid.fault = WireFault::kNone;
+      model::RateLimiter saved = limiter_;
+      Expectation alt = Expect(valid, x.request);
+      ok = Contains(model::Allowed(alt.clause, config_.profile), *outcome);
+      if (ok) {
+        expected = alt;
+      } else {
+        limiter_ = saved;
+      }
+    }
+    if (!ok) {
+      std::string what = "answered " + model::ToString(*outcome) + "; " +
+                         std::string(model::ClauseId(expected.clause)) + " expects " +
+                         AllowedText(allowed);
+      if (*outcome == model::Err(model::ErrorCode::kInternalError)) {
+        out.push_back({Clause::kRobNoInternalError, what});
+      } else if (outcome->kind == model::OutcomeKind::kError &&
+                 model::IsRateLimitCode(outcome->code) && expected.counted &&
+                 expected.clause != Clause::kRateExceeded) {
+        out.push_back({Clause::kRateLiveness, "answered " + model::ToString(*outcome) +
+                                                  " although the model admits the request (" +
+                                                  std::string(model::ClauseId(expected.clause)) +
+                                                  ")"});
+      } else {
+        out.push_back({expected.clause, what});
+      }
+    }
+  }
+  // OBS-1: what DescribeJob reports of an existing job.
+  if (expected.clause == Clause::kObsDescribe && x.answer.IsSuccess()) {
+    auto id = NamedJob(call.request);
+    if (const model::Job* job = id ? store_.Find(*id) : nullptr) {
+      for (const auto& diff : check::CompareDescribedJob(x.answer.response, *job)) {
+        out.push_back({Clause::kObsDescribe, "DescribeJob of " + job->id + ": " + diff});
+      }
+    }
+  }
+  // GONE-2: a listing never shows a deleted job.
+  if (action == model::Action::kDescribeJobs && x.answer.IsSuccess() && store_.AnyDeleted()) {
+    Check(Clause::kGoneListed);
+    auto set = x.answer.response.find("JobSet");
+    if (set != x.answer.response.end() && set->is_array()) {
+      for (const json& entry : *set) {
+        auto id = entry.is_object() ? entry.find("JobId") : entry.end();
+        if (entry.is_object() && id != entry.end() && id->is_string() &&
+            store_.WasDeleted(id->get<std::string>()) &&
+            store_.Find(id->get<std::string>()) == nullptr) {
+          out.push_back({Clause::kGoneListed,
+                         "DescribeJobs still lists the deleted job " + id->get<std::string>()});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+void Driver::Observe(const ApiCall& call, const client::Exchange& x) {
+  if (x.transport_error || !x.answer.IsSuccess()) return;
+  auto id = NamedJob(call.request);
+  if (!id || store_.Find(*id) == nullptr) return;
+  if (call.request.action == model::Action::kDeleteJob) {
+    store_.Erase(*id);
+  } else if (call.request.action == model::Action::kTerminateJob) {
+    model::Apply(store_, model::TerminateJobEffect{*id});
+  }
+}
+
+std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& x) {
+  std::vector<Finding> out;
+  if (x.transport_error) return out;
+  bool refused = !x.answer.IsSuccess();
+  bool faulty = ExpectedClause(call.fault, call.style).has_value();
+  auto id = NamedJob(call.request);
+  const model::Job* job = id ? store_.Find(*id) : nullptr;
+  model::Action action = call.request.action;
+
+  if (refused && job != nullptr && (action == model::Action::kDeleteJob || faulty)) {
+    bool limited = x.answer.code && model::IsRateLimitCode(*x.answer.code);
+    Clause clause = limited  ? Clause::kRateNoEffect
+                    : faulty ? Clause::kIsoRejected
+                             : Clause::kIsoFailedDelete;
+    ApiCall probe = Probing(model::DescribeJobRequest(job->id));
+    client::Exchange p = Send(probe);
+    std::vector<Finding> found;
+    Check(clause);
+    if (p.transport_error) {
+      found.push_back({Clause::kRobAlive, "no answer to the probe: " + p.transport_error->message});
+    } else if (!p.answer.IsSuccess()) {
+      found.push_back({clause, "after the refused request, DescribeJob of " + job->id +
+                                   " answered " + OutcomeText(p)});
+    } else {
+      for (const auto& diff : check::CompareDescribedJob(p.answer.response, *job)) {
+        found.push_back(
+            {clause, "after the refused request, job " + job->id + " changed: " + diff});
+      }
+    }
+    Record("probe: DescribeJob " + job->id + " is unchanged", "probe", p, found);
+    out.insert(out.end(), found.begin(), found.end());
+  } else if (faulty && job == nullptr && store_.Find(planted::kCanaryId) == nullptr) {
+    // ROB-1: after a malformed request the target still answers, and answers right.
+    ApiCall probe = Probing(model::DescribeJobRequest(planted::kCanaryId));
+    client::Exchange p = Send(probe);
+    std::vector<Finding> found;
+    Check(Clause::kRobAlive);
+    if (p.transport_error) {
+      found.push_back({Clause::kRobAlive,
+                       "no answer to the canary after the request: " + p.transport_error->message});
+    } else if (!p.answer.json_envelope) {
+      found.push_back({Clause::kRobAlive,
+                       "the canary after the request got no envelope: " + p.answer.parse_problem});
+    } else {
+      // The canary asks for a job that never existed: what it must answer is ID-4's.
+      Check(Clause::kIdUnknown);
+      if (p.answer.AsOutcome() != model::Err(model::ErrorCode::kResourceNotFoundJob)) {
+        found.push_back(
+            {Clause::kIdUnknown,
+             "the canary DescribeJob of a job that does not exist answered " + OutcomeText(p)});
+      }
+    }
+    Record(std::string("probe: canary DescribeJob ") + std::string(planted::kCanaryId), "probe", p,
+           found);
+    out.insert(out.end(), found.begin(), found.end());
+  }
+
+  // ISO-2: a deletion leaves every other job as it was.
+  bool deleted_now = action == model::Action::kDeleteJob && !refused && id &&
+                     store_.WasDeleted(*id) && store_.Find(*id) == nullptr;
+  if (deleted_now && store_.size() > 0) {
+    json ids = json::array();
+    for (const auto& [other, job_state] : store_.jobs()) {
+      if (ids.size() < 100) ids.push_back(other);
+    }
+    ApiCall probe = Probing({model::Action::kDescribeJobs, {{"JobIds", ids}, {"Limit", 100}}});
+    client::Exchange p = Send(probe);
+    std::vector<Finding> found;
+    Check(Clause::kIsoOtherJobs);
+    if (p.transport_error) {
+      found.push_back({Clause::kRobAlive, "no answer to the probe: " + p.transport_error->message});
+    } else if (!p.answer.IsSuccess()) {
+      found.push_back({Clause::kIsoOtherJobs, "after deleting " + *id +
+                                                  ", DescribeJobs of the other jobs answered " +
+                                                  OutcomeText(p)});
+    } else {
+      std::map<std::string, std::string> listed;
+      const json& set =
+          p.answer.response.contains("JobSet") ? p.answer.response["JobSet"] : json::array();
+      for (const json& entry : set.is_array() ? set : json::array()) {
+        if (entry.is_object() && entry.contains("JobId") && entry["JobId"].is_string() &&
+            entry.contains("JobState") && entry["JobState"].is_string()) {
+          listed[entry["JobId"].get<std::string>()] = entry["JobState"].get<std::string>();
+        }
+      }
+      for (const auto& other : ids) {
+        std::string other_id = other.get<std::string>();
+        const model::Job* kept = store_.Find(other_id);
+        auto it = listed.find(other_id);
+        if (it == listed.end()) {
+          found.push_back(
+              {Clause::kIsoOtherJobs, "after deleting " + *id + ", job " + other_id + " is gone"});
+        } else if (it->second != model::StateName(kept->state)) {
+          found.push_back({Clause::kIsoOtherJobs, "after deleting " + *id + ", job " + other_id +
+                                                      " is " + it->second.substr(0, 40) + ", not " +
+                                                      std::string(model::StateName(kept->state))});
+        }
+      }
+    }
+    Record("probe: DescribeJobs of the other jobs", "probe", p, found);
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
+  ApiResult result;
+  // Without control, never delete a well-formed id that exists on the target and is not ours.
+  auto id = NamedJob(call.request);
+  if (!config_.control && call.request.action == model::Action::kDeleteJob && id &&
+      model::IsWellFormedJobId(*id) && store_.Find(*id) == nullptr) {
+    client::Exchange look = Send(Probing(model::DescribeJobRequest(*id)));
+    Record("probe: " + *id + " must not exist before it is deleted", "probe", look, {});
+    if (look.answer.IsSuccess()) {
+      trace_.back().outcome = "exists: the delete is not sent";
+      return result;
+    }
+  }
+  Pace(call.request.action);
+  protocol::HttpRequest encoded =
+      EncodeCall(call, api_.Options(), config_.region, credentials_, config_.skew_margin_s);
+  Expectation expected = Expect(call, encoded);
+  client::Exchange x = api_.SendEncoded(std::move(encoded));
+  ++requests_;
+  result.findings = Judge(call, expected, x);
+  Observe(call, x);
+  Record(step, "api", x, result.findings);
+  result.clause = expected.clause;
+  if (!x.transport_error) result.outcome = x.answer.AsOutcome();
+  std::vector<Finding> probed = Probe(call, x);
+  result.findings.insert(result.findings.end(), probed.begin(), probed.end());
+  return result;
+}
+
+std::vector<Finding> Driver::RunApi(const ApiCall& call, const std::string& step) {
+  return RunOne(call, step).findings;
+}
+
+std::vector<Finding> Driver::RunSameInStyles(const SameInStyles& same, const std::string& step) {
+  ApiResult first = RunOne({same.request, same.first, same.first_encoding, WireFault::kNone}, step);
+  ApiResult second =
+      RunOne({same.request, same.second, same.second_encoding, WireFault::kNone}, step);
+  std::vector<Finding> out = first.findings;
+  out.insert(out.end(), second.findings.begin(), second.findings.end());
+  // Compare only when the model expects the same of both (a rate limit may split them).
+  if (first.clause && first.clause == second.clause && first.outcome && second.outcome) {
+    Check(Clause::kStyleSame);
+    if (*first.outcome != *second.outcome) {
+      out.push_back({Clause::kStyleSame, std::string(protocol::StyleName(same.first)) +
+                                             " answered " + model::ToString(*first.outcome) + ", " +
+                                             std::string(protocol::StyleName(same.second)) +
+                                             " answered " + model::ToString(*second.outcome)});
+      trace_.back().findings.push_back(out.back());
+    }
+  }
+  return out;
+}
+
+}  // namespace dj::run

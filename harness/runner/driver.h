@@ -1,0 +1,140 @@
+// The Driver executes Steps against a target and judges every answer against its own copy of
+// the reference model, which it moves by what the target was observed to do. It is the system
+// under test of the RapidCheck histories and the engine of `djharness replay`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/client/api_client.h"
+#include "harness/runner/steps.h"
+#include "models/rate_limit.h"
+#include "models/store.h"
+
+namespace dj::run {
+
+// A breach of one clause, found by judging one answer.
+struct Finding {
+  model::Clause clause;
+  std::string message;
+};
+
+struct DriverConfig {
+  model::Profile profile = model::Profile::kStrict;
+  std::string region = "ap-guangzhou";
+  bool control = true;        // the target offers the control extension
+  std::string control_token;  // sent as X-Conformance-Token when not empty
+  protocol::Style probe_style = protocol::Style::kApi3Post;  // style of the driver's own probes
+  std::int64_t skew_margin_s = 5;       // AUTH-2 is probed at 300 - margin and 300 + margin seconds
+  std::map<model::Action, int> limits;  // requests per second; absent = actions.def default
+  // Without control the driver paces rate-limited actions to this fraction of their limit.
+  double pacing_fraction = 0.9;
+  std::uint64_t seed = 1;  // v1 nonces
+  // Clocks and waiting, injectable for tests; default to the system's.
+  std::function<std::int64_t()> wall_seconds;
+  std::function<std::int64_t()> steady_ms;
+  std::function<void(std::int64_t ms)> sleep_ms;
+
+  int LimitOf(model::Action a) const;
+};
+
+// One request of the current history and what became of it.
+struct Recorded {
+  std::string step;               // Describe() of the step that sent it
+  std::string kind;               // "api", "probe" or "control"
+  protocol::HttpRequest request;  // as sent (empty for control steps)
+  std::optional<std::string> transport_error;
+  protocol::HttpResponse response;
+  std::string outcome;  // "success", an error code, "HTTP 413", "no answer", ...
+  std::vector<Finding> findings;
+};
+
+class Driver {
+ public:
+  // `control` may be the same object as `target`, another one, or nullptr (no control).
+  Driver(client::Target& target, client::Target* control, protocol::Credentials credentials,
+         DriverConfig config);
+
+  // Start a history: reset the target (with control) and the model. Fails when the control
+  // extension cannot be used.
+  Result<bool> Begin();
+  // Execute one step, judge every answer, move the model by what was observed.
+  std::vector<Finding> Execute(const Step& step);
+
+  // Set when a control request failed: the run cannot go on (not a finding about the API).
+  const std::optional<std::string>& fatal() const { return fatal_; }
+  const std::vector<Recorded>& trace() const { return trace_; }
+  // How many answers were judged under each clause row, over the driver's life.
+  const std::map<model::Clause, int>& checks() const { return checks_; }
+  std::int64_t requests() const { return requests_; }
+  double pacing_seconds() const { return static_cast<double>(pacing_ms_) / 1000.0; }
+  const model::Store& store() const { return store_; }
+
+ private:
+  // What the model expects of one API request.
+  struct Expectation {
+    model::Clause clause = model::Clause::kEnvShape;
+    model::Decision decision;  // for requests that reach the model
+    bool reached_model = false;
+    bool counted = false;  // the request counted against a rate limit
+  };
+
+  // One API call's findings, with what the model expected and what was answered.
+  struct ApiResult {
+    std::vector<Finding> findings;
+    std::optional<model::Clause> clause;
+    std::optional<model::Outcome> outcome;
+  };
+
+  ApiResult RunOne(const ApiCall& call, const std::string& step);
+  std::vector<Finding> RunApi(const ApiCall& call, const std::string& step);
+  std::vector<Finding> RunSameInStyles(const SameInStyles& same, const std::string& step);
+  std::vector<Finding> RunCreate(const CreateJob& create, const std::string& step);
+  std::vector<Finding> RunAdvance(const AdvanceClock& advance, const std::string& step);
+
+  // Pace, encode and send one call without judging it (the driver's own probes).
+  client::Exchange Send(const ApiCall& call);
+  // What the model expects of the encoded call; counts it against the model's rate limiter.
+  Expectation Expect(const ApiCall& call, const protocol::HttpRequest& encoded);
+  // Judge an answer: envelope, outcome, OBS-1, GONE-2. May replace `expected` when the lenient
+  // profile accepts the answer as if the fault were absent.
+  std::vector<Finding> Judge(const ApiCall& call, Expectation& expected, const client::Exchange& x);
+  // Move the model by the observed answer.
+  void Observe(const ApiCall& call, const client::Exchange& x);
+  // Look at the target after a refusal or a deletion: ISO-1, ISO-2, ISO-3, RL-3, ROB-1.
+  std::vector<Finding> Probe(const ApiCall& call, const client::Exchange& x);
+  // Without control: wait until a rate-limited action may be sent.
+  void Pace(model::Action action);
+
+  void Check(model::Clause c) { ++checks_[c]; }
+  void Record(const std::string& step, const std::string& kind, const client::Exchange& x,
+              std::vector<Finding> findings);
+  ApiCall Probing(model::ApiRequest request) const;
+  std::optional<std::string> NamedJob(const model::ApiRequest& request) const;
+
+  client::Target& target_;
+  client::Target* control_target_;
+  protocol::Credentials credentials_;
+  DriverConfig config_;
+  client::ApiClient api_;
+  std::optional<client::ControlClient> control_;
+
+  model::Store store_;
+  model::RateLimiter limiter_;  // the target's limiter as the model sees it (control mode)
+  std::int64_t now_ms_ = 0;     // the target's virtual clock (control mode)
+  model::RateLimiter pacer_;    // our own pacing (without control)
+  std::set<std::string> request_ids_;
+
+  std::vector<Recorded> trace_;
+  std::map<model::Clause, int> checks_;
+  std::optional<std::string> fatal_;
+  std::int64_t requests_ = 0;
+  std::int64_t pacing_ms_ = 0;
+};
+
+}  // namespace dj::run

@@ -1,0 +1,386 @@
+// Step generators.
+#include "harness/runner/generators.h"
+
+#include <algorithm>
+
+#include "models/gen_util.h"
+#include "models/job_id_gen.h"
+
+namespace dj::run {
+namespace {
+
+using model::Action;
+using model::State;
+using nlohmann::json;
+
+// One of the generators, chosen by weight (a vector: which options exist depends on the
+// state). Shrinks towards the first option.
+template <class T>
+rc::Gen<T> Weighted(std::vector<std::pair<int, rc::Gen<T>>> options) {
+  std::vector<std::size_t> slots;  // option i appears weight_i times: a uniform pick is weighted
+  for (std::size_t i = 0; i < options.size(); ++i)
+    slots.insert(slots.end(), static_cast<std::size_t>(options[i].first), i);
+  return rc::gen::mapcat(rc::gen::elementOf(slots),
+                         [options](std::size_t i) { return options[i].second; });
+}
+
+// How much a state blocks deletion: completed 0, FAILED_INTERRUPTED 1, still active 2.
+int BlockRank(State s) {
+  if (model::IsCompleted(s)) return 0;
+  return s == State::kFailedInterrupted ? 1 : 2;
+}
+
+// A state that is neither completed nor FAILED_INTERRUPTED.
+rc::Gen<State> GenActiveState() {
+  return rc::gen::element(State::kSubmitted, State::kPending, State::kRunnable, State::kStarting,
+                          State::kRunning);
+}
+
+std::vector<std::string> Keys(const model::Store& store) {
+  std::vector<std::string> out;
+  for (const auto& [id, job] : store.jobs()) out.push_back(id);
+  return out;
+}
+
+std::vector<std::string> Deleted(const model::Store& store) {
+  return {store.deleted().begin(), store.deleted().end()};
+}
+
+// Near misses, the 1 MiB one rarely: it is expensive and one kind among many.
+rc::Gen<std::string> GenNearMiss() {
+  using model::NearMiss;
+  auto of = [](NearMiss k) { return model::GenNearMissJobId(k); };
+  return rc::gen::weightedOneOf<std::string>({
+      {10, of(NearMiss::kWrongPrefix)},
+      {10, of(NearMiss::kTooShort)},
+      {10, of(NearMiss::kTooLong)},
+      {10, of(NearMiss::kUppercase)},
+      {10, of(NearMiss::kNonAscii)},
+      {10, of(NearMiss::kPercentEncoded)},
+      {10, of(NearMiss::kNul)},
+      {10, of(NearMiss::kWhitespace)},
+      {10, of(NearMiss::kBadCharacter)},
+      {5, of(NearMiss::kEmpty)},
+      {1, of(NearMiss::kHuge)},
+  });
+}
+
+enum class IdChoice { kExisting, kDeleted, kNever, kNearMiss, kAbsent, kWrongType };
+
+// The JobId parameter: a JSON value, or absent (std::nullopt).
+rc::Gen<std::optional<json>> GenJobIdParam(const GenModel& m,
+                                           std::vector<std::pair<int, IdChoice>> weights,
+                                           bool typed) {
+  auto existing = Keys(m.store);
+  auto deleted = Deleted(m.store);
+  std::vector<std::pair<int, rc::Gen<std::optional<json>>>> options;
+  auto some = [](rc::Gen<std::string> g) {
+    return rc::gen::map(std::move(g),
+                        [](std::string id) { return std::optional<json>(json(std::move(id))); });
+  };
+  for (auto [w, choice] : weights) {
+    switch (choice) {
+      case IdChoice::kExisting:
+        if (!existing.empty()) options.push_back({w, some(rc::gen::elementOf(existing))});
+        break;
+      case IdChoice::kDeleted:
+        if (!deleted.empty()) options.push_back({w, some(rc::gen::elementOf(deleted))});
+        break;
+      case IdChoice::kNever:
+        options.push_back({w, some(model::GenWellFormedJobId())});
+        break;
+      case IdChoice::kNearMiss:
+        options.push_back({w, some(GenNearMiss())});
+        break;
+      case IdChoice::kAbsent:
+        options.push_back({w, rc::gen::just(std::optional<json>())});
+        break;
+      case IdChoice::kWrongType:
+        // Only the JSON body can carry a type; query parameters are all strings.
+        if (typed) {
+          options.push_back({w, rc::gen::map(rc::gen::element<int>(0, 1, 2, 3, 4), [](int k) {
+                               json v = k == 0   ? json(12345678)
+                                        : k == 1 ? json(nullptr)
+                                        : k == 2 ? json::array({"job-f5da1edl"})
+                                        : k == 3 ? json::object({{"JobId", "job-f5da1edl"}})
+                                                 : json(true);
+                               return std::optional<json>(v);
+                             })});
+        }
+        break;
+    }
+  }
+  return Weighted(options);
+}
+
+json WithJobId(const std::optional<json>& id) {
+  json params = json::object();
+  if (id) params["JobId"] = *id;
+  return params;
+}
+
+rc::Gen<Encoding> GenEncoding() {
+  return rc::gen::build<Encoding>(
+      rc::gen::set(&Encoding::space_as_plus), rc::gen::set(&Encoding::encode_unreserved),
+      rc::gen::set(&Encoding::reverse_param_order),
+      rc::gen::set(&Encoding::signature_method,
+                   rc::gen::element(protocol::SignatureMethod::kHmacSha256,
+                                    protocol::SignatureMethod::kHmacSha1)),
+      rc::gen::set(&Encoding::send_signature_method));
+}
+
+// An API request in a style the run allows.
+rc::Gen<Step> GenCall(const GenModel& m, Action action, std::vector<std::pair<int, IdChoice>> ids) {
+  return rc::gen::mapcat(rc::gen::elementOf(m.styles), [m, action, ids](protocol::Style style) {
+    bool typed = style == protocol::Style::kApi3Post;
+    return rc::gen::map(
+        rc::gen::pair(GenJobIdParam(m, ids, typed), GenEncoding()),
+        [action, style](const std::pair<std::optional<json>, Encoding>& p) {
+          return Step(ApiCall{{action, WithJobId(p.first)}, style, p.second, WireFault::kNone});
+        });
+  });
+}
+
+rc::Gen<Step> GenCreate(const GenModel& m) {
+  auto existing = Keys(m.store);
+  rc::Gen<std::string> id =
+      existing.empty() ? model::GenWellFormedJobId()
+                       : rc::gen::weightedOneOf<std::string>(
+                             {{4, model::GenWellFormedJobId()}, {1, rc::gen::elementOf(existing)}});
+  return rc::gen::map(
+      rc::gen::mapcat(id, [](std::string job_id) { return GenJob(std::move(job_id)); }),
+      [](model::Job job) { return Step(CreateJob{std::move(job)}); });
+}
+
+rc::Gen<Step> GenListing(const GenModel& m) {
+  auto ids = Keys(m.store);
+  auto deleted = Deleted(m.store);
+  auto by_ids = [](std::string id) { return json{{"JobIds", {id}}}; };
+  auto by_filter = [](std::string id) {
+    return json{{"Filters", json::array({{{"Name", "job-id"}, {"Values", {id}}}})}};
+  };
+  std::vector<std::pair<int, rc::Gen<json>>> options = {{1, rc::gen::just(json::object())}};
+  if (!ids.empty()) {
+    options.push_back({1, rc::gen::map(rc::gen::elementOf(ids), by_ids)});
+    options.push_back({1, rc::gen::map(rc::gen::elementOf(ids), by_filter)});
+  }
+  if (!deleted.empty()) {  // what GONE-2 is about
+    options.push_back({3, rc::gen::map(rc::gen::elementOf(deleted), by_ids)});
+    options.push_back({3, rc::gen::map(rc::gen::elementOf(deleted), by_filter)});
+  }
+  return rc::gen::mapcat(
+      rc::gen::pair(rc::gen::elementOf(m.styles), GenEncoding()),
+      [options](const std::pair<protocol::Style, Encoding>& se) {
+        return rc::gen::map(Weighted(options), [se](json params) {
+          return Step(ApiCall{
+              {Action::kDescribeJobs, std::move(params)}, se.first, se.second, WireFault::kNone});
+        });
+      });
+}
+
+rc::Gen<Step> GenAdvance() {
+  return rc::gen::map(
+      rc::gen::weightedOneOf<std::int64_t>(
+          {{6, rc::gen::element<std::int64_t>(0, 100, 499, 500, 501, 999, 1000, 1000, 1001, 2000)},
+           {1, model::UniformInRange<std::int64_t>(0, 3000)}}),
+      [](std::int64_t ms) { return Step(AdvanceClock{ms}); });
+}
+
+// A read-only request sent in two styles (STYLE-1).
+rc::Gen<Step> GenSameInStyles(const GenModel& m) {
+  std::vector<std::string> blocked;  // existing jobs that cannot be deleted: deleting is read-only
+  for (const auto& [id, job] : m.store.jobs()) {
+    if (!model::IsDeletable(job)) blocked.push_back(id);
+  }
+  auto request = rc::gen::mapcat(rc::gen::arbitrary<bool>(), [m, blocked](bool describe) {
+    std::vector<std::pair<int, IdChoice>> ids = {
+        {2, IdChoice::kNever}, {3, IdChoice::kNearMiss}, {1, IdChoice::kAbsent}};
+    if (describe) {
+      ids.push_back({3, IdChoice::kExisting});
+      ids.push_back({1, IdChoice::kDeleted});
+      return rc::gen::map(GenJobIdParam(m, ids, false), [](std::optional<json> id) {
+        return model::ApiRequest{Action::kDescribeJob, WithJobId(id)};
+      });
+    }
+    GenModel only_blocked;
+    for (const auto& id : blocked) only_blocked.store.Put(*m.store.Find(id));
+    ids.push_back({3, IdChoice::kExisting});
+    return rc::gen::map(GenJobIdParam(only_blocked, ids, false), [](std::optional<json> id) {
+      return model::ApiRequest{Action::kDeleteJob, WithJobId(id)};
+    });
+  });
+  return rc::gen::map(rc::gen::tuple(request, rc::gen::elementOf(m.styles), GenEncoding(),
+                                     rc::gen::elementOf(m.styles), GenEncoding()),
+                      [](const std::tuple<model::ApiRequest, protocol::Style, Encoding,
+                                          protocol::Style, Encoding>& t) {
+                        return Step(SameInStyles{std::get<0>(t), std::get<1>(t), std::get<2>(t),
+                                                 std::get<3>(t), std::get<4>(t)});
+                      });
+}
+
+std::vector<WireFault> AllFaults() {
+  std::vector<WireFault> out;
+  for (std::size_t i = 1;; ++i) {
+    auto f = static_cast<WireFault>(i);
+    if (WireFaultName(f).empty()) break;
+    out.push_back(f);
+    if (f == WireFault::kBodyNotObject) break;
+  }
+  return out;
+}
+
+// A request with a planted wire fault, in a style that can carry it.
+rc::Gen<Step> GenFaulty(const GenModel& m) {
+  std::vector<std::pair<int, rc::Gen<WireFault>>> faults;
+  for (WireFault f : AllFaults()) {
+    bool fits = std::any_of(m.styles.begin(), m.styles.end(),
+                            [f](protocol::Style s) { return FaultFitsStyle(f, s); });
+    // A 10 MB body is costly: one in a few hundred faults.
+    if (fits) faults.push_back({f == WireFault::kOversize ? 1 : 20, rc::gen::just(f)});
+  }
+  std::vector<std::pair<int, IdChoice>> ids = {{3, IdChoice::kExisting}, {1, IdChoice::kNever}};
+  return rc::gen::mapcat(Weighted(faults), [m, ids](WireFault fault) {
+    std::vector<protocol::Style> styles;
+    std::copy_if(m.styles.begin(), m.styles.end(), std::back_inserter(styles),
+                 [fault](protocol::Style s) { return FaultFitsStyle(fault, s); });
+    return rc::gen::map(
+        rc::gen::tuple(
+            rc::gen::element(Action::kDeleteJob, Action::kDeleteJob, Action::kDescribeJob),
+            GenJobIdParam(m, ids, false), rc::gen::elementOf(styles), GenEncoding()),
+        [fault](const std::tuple<Action, std::optional<json>, protocol::Style, Encoding>& t) {
+          return Step(ApiCall{
+              {std::get<0>(t), WithJobId(std::get<1>(t))}, std::get<2>(t), std::get<3>(t), fault});
+        });
+  });
+}
+
+}  // namespace
+
+std::string_view PropertyName(PropertyKind kind) {
+  return kind == PropertyKind::kHistories ? "histories" : "auth-common";
+}
+
+std::optional<State> WorstInstanceState(const model::Job& job) {
+  std::optional<State> worst;
+  for (const model::Task& t : job.tasks) {
+    for (State s : t.instances) {
+      if (!worst || BlockRank(s) > BlockRank(*worst)) worst = s;
+    }
+  }
+  return worst;
+}
+
+rc::Gen<model::Job> GenJob(std::string id) {
+  // The worst instance state first (or none: a job without instances), then the rest no worse.
+  // Completed states are drawn more often than the others, so that deletable jobs (and with
+  // them DEL-1 and GONE-*) are common; every pair stays reachable.
+  auto some = [](State st) { return std::optional<State>(st); };
+  auto worst = rc::gen::weightedOneOf<std::optional<State>>(
+      {{2, rc::gen::just(std::optional<State>())},
+       {4, rc::gen::map(rc::gen::element(State::kSucceed, State::kFailed), some)},
+       {2, rc::gen::just(some(State::kFailedInterrupted))},
+       {5, rc::gen::map(GenActiveState(), some)}});
+  auto gen_job_state =
+      rc::gen::weightedOneOf<State>({{6, rc::gen::element(State::kSucceed, State::kFailed)},
+                                     {2, rc::gen::just(State::kFailedInterrupted)},
+                                     {5, GenActiveState()}});
+  return rc::gen::mapcat(
+      rc::gen::pair(gen_job_state, worst), [id](const std::pair<State, std::optional<State>>& p) {
+        State job_state = p.first;
+        std::optional<State> w = p.second;
+        if (!w) {
+          return rc::gen::map(model::UniformInRange(0, 5), [id, job_state](int tasks) {
+            model::Job job;
+            job.id = id;
+            job.state = job_state;
+            for (int t = 0; t < tasks; ++t) job.tasks.push_back({"t" + std::to_string(t), {}});
+            return job;
+          });
+        }
+        std::vector<State> no_worse;
+        for (State s : model::kAllStates) {
+          if (BlockRank(s) <= BlockRank(*w)) no_worse.push_back(s);
+        }
+        // 1-4 tasks of 0-3 instances, one of them in the worst state.
+        auto task = rc::gen::mapcat(model::UniformInRange(0, 4), [no_worse](int n) {
+          return rc::gen::container<std::vector<State>>(static_cast<std::size_t>(n),
+                                                        rc::gen::elementOf(no_worse));
+        });
+        auto tasks = rc::gen::mapcat(model::UniformInRange(1, 5), [task](int n) {
+          return rc::gen::container<std::vector<std::vector<State>>>(static_cast<std::size_t>(n),
+                                                                     task);
+        });
+        return rc::gen::map(
+            rc::gen::pair(tasks, model::UniformInRange<std::size_t>(0, 12)),
+            [id, job_state, w](std::pair<std::vector<std::vector<State>>, std::size_t> p2) {
+              model::Job job;
+              job.id = id;
+              job.state = job_state;
+              auto& all = p2.first;
+              std::size_t t = p2.second % all.size();
+              if (all[t].size() < 3) {
+                all[t].push_back(*w);
+              } else {
+                all[t][p2.second % 3] = *w;
+              }
+              for (std::size_t i = 0; i < all.size(); ++i) {
+                job.tasks.push_back({"t" + std::to_string(i), all[i]});
+              }
+              return job;
+            });
+      });
+}
+
+rc::Gen<Step> GenStep(const GenModel& m, PropertyKind kind) {
+  std::vector<std::pair<int, rc::Gen<Step>>> options;
+  if (kind == PropertyKind::kAuthCommon) {
+    if (m.control) {
+      options.push_back({3, GenCreate(m)});
+      options.push_back({1, GenAdvance()});
+    }
+    options.push_back({10, GenFaulty(m)});
+    if (m.control) {
+      options.push_back(
+          {2, GenCall(m, Action::kDeleteJob, {{3, IdChoice::kExisting}, {1, IdChoice::kNever}})});
+    }
+    return Weighted(options);
+  }
+  using enum IdChoice;
+  if (m.control) {
+    options.push_back({20, GenCreate(m)});
+    // DeleteJob allows 2 per second and only these steps move the clock: often enough that most
+    // deletes are admitted, rarely enough that the limit is still reached.
+    options.push_back({20, GenAdvance()});
+    options.push_back(
+        {5, GenCall(m, Action::kTerminateJob, {{4, kExisting}, {1, kDeleted}, {1, kNever}})});
+  }
+  options.push_back({30, GenCall(m, Action::kDeleteJob,
+                                 {{45, kExisting},
+                                  {10, kDeleted},
+                                  {10, kNever},
+                                  {15, kNearMiss},
+                                  {5, kAbsent},
+                                  {5, kWrongType}})});
+  options.push_back({12, GenCall(m, Action::kDescribeJob,
+                                 {{45, kExisting},
+                                  {15, kDeleted},
+                                  {10, kNever},
+                                  {10, kNearMiss},
+                                  {3, kAbsent},
+                                  {3, kWrongType}})});
+  options.push_back({8, GenListing(m)});
+  if (m.styles.size() > 1) options.push_back({4, GenSameInStyles(m)});
+  return Weighted(options);
+}
+
+void PredictEffect(GenModel& m, const Step& step) {
+  if (const auto* create = std::get_if<CreateJob>(&step)) {
+    m.store.Put(create->job);
+  } else if (const auto* call = std::get_if<ApiCall>(&step)) {
+    if (ExpectedClause(call->fault, call->style)) return;
+    model::Decision d = model::Decide(m.store, call->request, {});
+    if (d.Succeeds()) model::Apply(m.store, d.effect);
+  }
+}
+
+}  // namespace dj::run

@@ -1,0 +1,41 @@
+// RapidCheck generators of history steps from the state a history has reached (as far as
+// generation can predict it). They choose plausible arguments; judging is the Driver's.
+#pragma once
+
+#include <rapidcheck.h>
+
+#include <vector>
+
+#include "harness/protocol/codec.h"
+#include "harness/runner/steps.h"
+#include "models/store.h"
+
+namespace dj::run {
+
+// What generation knows: the jobs as the steps so far should have left them.
+struct GenModel {
+  model::Store store;
+  bool control = true;  // CreateJob and AdvanceClock are available
+  std::vector<protocol::Style> styles = {protocol::Style::kApi3Post};
+};
+
+// Which property a step belongs to.
+enum class PropertyKind : unsigned char {
+  kHistories,   // the DeleteJob life cycle: ID-*, DEL-*, GONE-*, ISO-*, RL-*, OBS-1, STYLE-1
+  kAuthCommon,  // planted wire faults: AUTH-*, COM-*, ISO-3, ROB-1
+};
+std::string_view PropertyName(PropertyKind kind);
+
+// A job for the control extension, weighted so that every (job state, worst instance state)
+// pair is reached: 0-4 tasks of 0-3 instances.
+rc::Gen<model::Job> GenJob(std::string id);
+// The next step of a history.
+rc::Gen<Step> GenStep(const GenModel& model, PropertyKind kind);
+// Move the generation model by the step's expected effect (no rate limit, strict profile).
+void PredictEffect(GenModel& model, const Step& step);
+
+// The state whose presence most blocks deletion, among a job's instances: for the
+// (job state, worst instance state) coverage of DEL-*. std::nullopt for a job without instances.
+std::optional<model::State> WorstInstanceState(const model::Job& job);
+
+}  // namespace dj::run

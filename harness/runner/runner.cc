@@ -1,0 +1,379 @@
+// Properties, rounds and the results document.
+//
+// One round runs a property for `runs` histories. The first clause that a history breaks
+// becomes the round's clause: RapidCheck then shrinks the history, and only breaches of that
+// same clause count as failures while it does, so the shrunk history shows exactly one clause.
+// The next round sets the clause aside and looks for the next one.
+#include "harness/runner/runner.h"
+
+#include <rapidcheck.h>
+#include <rapidcheck/state.h>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "harness/runner/generators.h"
+
+namespace dj::run {
+namespace {
+
+using model::Clause;
+using nlohmann::json;
+
+class QuietListener final : public rc::detail::TestListener {
+ public:
+  void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
+  void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+  void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+};
+
+// Which findings fail a history in this round.
+struct ClauseFilter {
+  const std::set<std::string>& reported;  // clauses found in earlier rounds
+  const std::string& only;
+  std::optional<std::string> sticky;  // the round's clause, once found
+
+  bool Excluded(Clause c) const {
+    std::string id(model::ClauseId(c));
+    return !model::Info(c).judged || (!only.empty() && !ClauseMatches(only, id));
+  }
+  bool Fails(Clause c) const {
+    std::string id(model::ClauseId(c));
+    if (Excluded(c) || reported.contains(id)) return false;
+    return !sticky || *sticky == id;
+  }
+};
+
+// The last history that failed with the round's clause: after shrinking, the shortest.
+struct Capture {
+  std::optional<std::string> fatal;
+  double seconds_to_find = 0;  // when the round's first failure happened
+  std::int64_t requests_to_find = 0;
+  std::optional<Finding> finding;
+  std::vector<Step> steps;
+  std::vector<Recorded> trace;
+};
+
+// The system under test of one history: the driver, and where its verdicts go.
+struct Totals {
+  std::map<Clause, int> checks;
+  std::int64_t histories = 0;
+  std::int64_t requests = 0;
+  double pacing_seconds = 0;
+  int failures = 0;
+};
+
+struct History {
+  Driver& driver;
+  ClauseFilter& filter;
+  Capture& capture;
+  const Totals& totals;
+  std::chrono::steady_clock::time_point start;
+  std::vector<Step> executed;
+  // After a finding that does not fail the round (a clause reported in an earlier round, or
+  // another clause while shrinking), the model and the target may disagree about the state:
+  // the rest of the history is not judged, so that one defect is not reported many times.
+  bool diverged = false;
+};
+
+std::int64_t RequestsSoFar(const History& h) { return h.totals.requests + h.driver.requests(); }
+
+class StepCommand final : public rc::state::Command<GenModel, History> {
+ public:
+  explicit StepCommand(Step step) : step_(std::move(step)) {}
+
+  void apply(GenModel& model) const override { PredictEffect(model, step_); }
+
+  void run(const GenModel& /*predicted*/, History& h) const override {
+    if (h.diverged) return;
+    h.executed.push_back(step_);
+    std::vector<Finding> findings = h.driver.Execute(step_);
+    if (h.driver.fatal()) {
+      h.capture.fatal = *h.driver.fatal();
+      RC_FAIL("the run cannot go on: " + *h.driver.fatal());
+    }
+    for (const Finding& f : findings) {
+      if (h.filter.Excluded(f.clause)) continue;
+      if (!h.filter.Fails(f.clause)) {
+        h.diverged = true;
+        return;
+      }
+      if (!h.filter.sticky) {
+        h.filter.sticky = std::string(model::ClauseId(f.clause));
+        h.capture.seconds_to_find =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - h.start).count();
+        h.capture.requests_to_find = RequestsSoFar(h);
+      }
+      h.capture.finding = f;
+      h.capture.steps = h.executed;
+      h.capture.trace = h.driver.trace();
+      RC_FAIL(std::string(model::ClauseId(f.clause)) + ": " + f.message);
+    }
+  }
+
+  void show(std::ostream& os) const override { os << Describe(step_); }
+
+ private:
+  Step step_;
+};
+
+using CommandPtr = std::shared_ptr<const rc::state::Command<GenModel, History>>;
+
+// Adds a finished history's counts to the totals, whether it passed or failed (only until the
+// round's first failure: shrinking replays histories that must not count twice).
+class Tally {
+ public:
+  Tally(const Driver& driver, const ClauseFilter& filter, Totals& totals, const RunConfig& config,
+        std::chrono::steady_clock::time_point start)
+      : driver_(driver),
+        counting_(!filter.sticky),
+        totals_(totals),
+        config_(config),
+        start_(start) {}
+  ~Tally() {
+    if (!counting_) return;
+    for (const auto& [clause, n] : driver_.checks()) totals_.checks[clause] += n;
+    ++totals_.histories;
+    totals_.requests += driver_.requests();
+    totals_.pacing_seconds += driver_.pacing_seconds();
+    if (config_.progress) {
+      config_.progress(
+          {totals_.histories, totals_.requests, totals_.failures,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()});
+    }
+  }
+  Tally(const Tally&) = delete;
+  Tally& operator=(const Tally&) = delete;
+
+ private:
+  const Driver& driver_;
+  bool counting_;
+  Totals& totals_;
+  const RunConfig& config_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// RapidCheck prints "Using configuration: seed=..." the first time it loads RC_PARAMS. The run
+// passes its own parameters, so that line would only mislead: load it once with stderr muted.
+void LoadRapidCheckQuietly() {
+  static const bool loaded = [] {
+    std::streambuf* saved = std::cerr.rdbuf(nullptr);
+    rc::detail::configuration();
+    std::cerr.rdbuf(saved);
+    std::cerr.clear();
+    return true;
+  }();
+  (void)loaded;
+}
+
+std::uint64_t RoundSeed(std::uint64_t seed, PropertyKind kind, int round) {
+  return seed * std::uint64_t{1000003} + static_cast<std::uint64_t>(kind) * std::uint64_t{7919} +
+         static_cast<std::uint64_t>(round);
+}
+
+std::string NowIso() {
+  auto now = std::chrono::system_clock::now();
+  return model::FormatIsoUtc(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+}
+
+report::FailureReport MakeFailure(const Capture& capture, PropertyKind kind, int round,
+                                  std::uint64_t seed, const ReproTarget& repro) {
+  report::FailureReport f;
+  f.round = round;
+  f.seconds_to_find = capture.seconds_to_find;
+  f.requests_to_find = capture.requests_to_find;
+  f.repro = ReproScript(capture.steps, repro);
+  f.clause = std::string(model::ClauseId(capture.finding->clause));
+  f.message = capture.finding->message;
+  f.property = std::string(PropertyName(kind));
+  f.seed = seed;
+  f.steps = json::array();
+  for (const Step& s : capture.steps) f.steps.push_back(s);
+  for (const Recorded& r : capture.trace) {
+    report::Exchange e;
+    e.step = r.step;
+    e.kind = r.kind;
+    if (r.kind != "control") {
+      ++f.requests;
+      e.request = client::Describe(r.request);
+      e.answer =
+          r.transport_error ? "no answer: " + *r.transport_error : client::Describe(r.response);
+    }
+    e.outcome = r.outcome;
+    for (const Finding& found : r.findings) {
+      e.findings.push_back(std::string(model::ClauseId(found.clause)) + ": " + found.message);
+    }
+    f.history.push_back(std::move(e));
+  }
+  return f;
+}
+
+std::string ClauseText(std::string_view id) {
+  std::string text;
+  for (Clause c : model::ClausesWithId(id)) {
+    std::string_view t = model::Info(c).text;
+    if (text.find(t) == std::string::npos) text += (text.empty() ? "" : " ") + std::string(t);
+  }
+  return text;
+}
+
+// Why an unexercised clause was not judged.
+std::string SkipReason(std::string_view id, const RunConfig& config, bool control) {
+  auto rows = model::ClausesWithId(id);
+  if (!model::Info(rows.front()).judged) return "driver action: only its envelope is judged";
+  if (!config.only.empty() && !ClauseMatches(config.only, id))
+    return "excluded by --only " + config.only;
+  bool needs_control = std::all_of(rows.begin(), rows.end(), [](Clause c) {
+    return model::Info(c).needs == model::Needs::kControl;
+  });
+  if (needs_control && !control)
+    return "needs the conformance control extension, which the target does not offer";
+  if (id == "RL-4" || id.starts_with("CONC-")) {
+    return "checked by the rate-limit and concurrency properties, not yet part of djharness run";
+  }
+  return "not exercised by this run (try more --runs or other --style)";
+}
+
+}  // namespace
+
+bool ClauseMatches(std::string_view glob, std::string_view id) {
+  if (glob.empty()) return id.empty();
+  if (glob.front() == '*') {
+    for (std::size_t i = 0; i <= id.size(); ++i) {
+      if (ClauseMatches(glob.substr(1), id.substr(i))) return true;
+    }
+    return false;
+  }
+  if (id.empty()) return false;
+  if (glob.front() != '?' && glob.front() != id.front()) return false;
+  return ClauseMatches(glob.substr(1), id.substr(1));
+}
+
+Result<report::Results, RunError> RunConformance(const RunConfig& config, client::Target& target,
+                                                 client::Target* control,
+                                                 const protocol::Credentials& credentials) {
+  LoadRapidCheckQuietly();
+  auto start = std::chrono::steady_clock::now();
+  report::Results results;
+  results.version = config.version;
+  results.target = config.target_name;
+  results.control = config.control_name;
+  results.seed = config.seed;
+  results.profile = std::string(model::ProfileName(config.driver.profile));
+  results.styles = config.styles_name;
+  results.runs = config.runs;
+  results.max_steps = config.max_steps;
+  results.started = NowIso();
+
+  DriverConfig driver_config = config.driver;
+  driver_config.control = control != nullptr;
+  driver_config.probe_style = config.styles.front();
+  GenModel initial;
+  initial.control = control != nullptr;
+  initial.styles = config.styles;
+
+  Totals totals;
+  std::set<std::string> reported;
+  std::map<std::string, report::FailureReport> failures;
+  QuietListener listener;
+
+  for (PropertyKind kind : {PropertyKind::kHistories, PropertyKind::kAuthCommon}) {
+    for (int round = 0; round < config.max_rounds; ++round) {
+      ClauseFilter filter{reported, config.only, std::nullopt};
+      Capture capture;
+      auto property = [&] {
+        auto commands = *rc::state::gen::commands(initial, [kind](const GenModel& m) {
+          return rc::gen::map(GenStep(m, kind), [](Step s) -> CommandPtr {
+            return std::make_shared<const StepCommand>(std::move(s));
+          });
+        });
+        Driver driver(target, control, credentials, driver_config);
+        Tally tally(driver, filter, totals, config, start);
+        if (auto begun = driver.Begin(); !begun) {
+          capture.fatal = begun.error();
+          RC_FAIL("the run cannot go on: " + begun.error());
+        }
+        History history{driver, filter, capture, totals, start, {}};
+        rc::state::runAll(commands, initial, history);
+      };
+      rc::detail::TestParams params;
+      params.seed = RoundSeed(config.seed, kind, round);
+      params.maxSuccess = config.runs;
+      params.maxSize = config.max_steps;
+      rc::detail::TestMetadata metadata;
+      metadata.id = std::string(PropertyName(kind));
+      metadata.description = metadata.id;
+      rc::detail::TestResult result =
+          rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
+      if (capture.fatal) return Failure{RunError{3, *capture.fatal}};
+      if (result.is<rc::detail::SuccessResult>() || result.is<rc::detail::GaveUpResult>()) break;
+      rc::detail::FailureResult failure;
+      rc::detail::Error error;
+      if (result.match(error)) return Failure{RunError{2, "RapidCheck: " + error.description}};
+      if (!result.match(failure) || !capture.finding) {
+        return Failure{RunError{3, "a history failed without a finding: " + failure.description}};
+      }
+      std::string id(model::ClauseId(capture.finding->clause));
+      reported.insert(id);
+      ++totals.failures;
+      failures.emplace(id, MakeFailure(capture, kind, round, params.seed, config.repro));
+    }
+  }
+
+  for (std::string_view id : model::AllClauseIds()) {
+    report::ClauseResult c;
+    c.id = std::string(id);
+    c.text = ClauseText(id);
+    for (Clause row : model::ClausesWithId(id)) {
+      auto it = totals.checks.find(row);
+      if (it != totals.checks.end()) c.checks += it->second;
+    }
+    if (auto it = failures.find(c.id); it != failures.end()) {
+      c.status = report::Status::kFailed;
+      c.failures = 1;
+      c.failure = it->second;
+    } else if (c.checks > 0 && model::Info(model::ClausesWithId(id).front()).judged &&
+               (config.only.empty() || ClauseMatches(config.only, id))) {
+      c.status = report::Status::kPassed;
+    } else {
+      c.status = report::Status::kSkipped;
+      c.reason = SkipReason(id, config, control != nullptr);
+    }
+    results.clauses.push_back(std::move(c));
+  }
+  results.histories = totals.histories;
+  results.requests = totals.requests;
+  results.pacing_seconds = totals.pacing_seconds;
+  results.duration_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return results;
+}
+
+Result<std::vector<Finding>, RunError> ReplayHistory(const json& steps, const DriverConfig& config,
+                                                     client::Target& target,
+                                                     client::Target* control,
+                                                     const protocol::Credentials& credentials) {
+  std::vector<Step> parsed;
+  try {
+    parsed = steps.get<std::vector<Step>>();
+  } catch (const json::exception& e) {
+    return Failure{RunError{2, std::string("the recorded history cannot be read: ") + e.what()}};
+  }
+  DriverConfig driver_config = config;
+  driver_config.control = control != nullptr;
+  Driver driver(target, control, credentials, driver_config);
+  if (auto begun = driver.Begin(); !begun) return Failure{RunError{3, begun.error()}};
+  std::vector<Finding> findings;
+  for (const Step& step : parsed) {
+    std::vector<Finding> found = driver.Execute(step);
+    if (driver.fatal()) return Failure{RunError{3, *driver.fatal()}};
+    findings.insert(findings.end(), found.begin(), found.end());
+  }
+  return findings;
+}
+
+}  // namespace dj::run

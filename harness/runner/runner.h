@@ -1,0 +1,65 @@
+// The property-based conformance run: RapidCheck generates histories of Steps, the Driver
+// executes and judges them, and every violation is shrunk to the shortest history that still
+// breaks the same clause. The outcome is one results document (reports/results.h).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/client/target.h"
+#include "harness/runner/driver.h"
+#include "harness/runner/repro.h"
+#include "reports/results.h"
+
+namespace dj::run {
+
+struct Progress {
+  std::int64_t histories = 0;
+  std::int64_t requests = 0;
+  int failures = 0;
+  double elapsed_seconds = 0;
+};
+
+struct RunConfig {
+  std::uint64_t seed = 1;
+  int runs = 100;      // histories per property and round
+  int max_steps = 40;  // the longest history
+  std::vector<protocol::Style> styles = {protocol::Style::kApi3Post, protocol::Style::kApi3Get,
+                                         protocol::Style::kQueryGet, protocol::Style::kFormPost};
+  std::string styles_name = "both";
+  std::string only;     // a clause-id glob such as "DEL-*"; empty = every clause
+  int max_rounds = 30;  // failures reported per property before giving up
+  DriverConfig driver;  // profile, region, control, clocks
+  std::string target_name;
+  std::string control_name;
+  ReproTarget repro;    // where the repro scripts of failures send their requests
+  std::string version;  // of the tool, for the results document
+  std::function<void(const Progress&)> progress;  // after every history; may be empty
+};
+
+// Why a run could not complete: exit code 2 (configuration) or 3 (target unreachable or
+// its control extension failing).
+struct RunError {
+  int exit_code = 3;
+  std::string message;
+};
+
+// Run every property against the target. `control` may equal `target`, be another target, or
+// be nullptr when the target has no control extension (clauses that need it are skipped).
+Result<report::Results, RunError> RunConformance(const RunConfig& config, client::Target& target,
+                                                 client::Target* control,
+                                                 const protocol::Credentials& credentials);
+
+// Re-run one recorded failing history; the findings it produced, or why it could not run.
+Result<std::vector<Finding>, RunError> ReplayHistory(const nlohmann::json& steps,
+                                                     const DriverConfig& config,
+                                                     client::Target& target,
+                                                     client::Target* control,
+                                                     const protocol::Credentials& credentials);
+
+// Whether a clause id matches a glob of '*' and '?' (the --only flag).
+bool ClauseMatches(std::string_view glob, std::string_view id);
+
+}  // namespace dj::run

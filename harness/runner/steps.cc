@@ -1,0 +1,222 @@
+// Steps: names, descriptions, and JSON for replay files.
+#include "harness/runner/steps.h"
+
+#include <array>
+
+namespace dj::run {
+namespace {
+
+using model::Clause;
+using nlohmann::json;
+
+struct FaultRow {
+  std::string_view name;
+  std::string_view styles;
+};
+
+constexpr FaultRow kFaults[] = {
+#define DJ_WIRE_FAULT(e, name, styles, text) {name, styles},
+#include "harness/runner/wire_faults.def"
+#undef DJ_WIRE_FAULT
+};
+
+const FaultRow& Row(WireFault f) { return kFaults[static_cast<std::size_t>(f)]; }
+
+json EncodingJson(const Encoding& e) {
+  return {{"SpaceAsPlus", e.space_as_plus},
+          {"EncodeUnreserved", e.encode_unreserved},
+          {"ReverseOrder", e.reverse_param_order},
+          {"SignatureMethod", protocol::SignatureMethodName(e.signature_method)},
+          {"SendSignatureMethod", e.send_signature_method}};
+}
+
+Encoding EncodingFrom(const json& j) {
+  Encoding e;
+  e.space_as_plus = j.at("SpaceAsPlus").get<bool>();
+  e.encode_unreserved = j.at("EncodeUnreserved").get<bool>();
+  e.reverse_param_order = j.at("ReverseOrder").get<bool>();
+  auto m = protocol::SignatureMethodFromName(j.at("SignatureMethod").get<std::string>());
+  if (!m) throw json::other_error::create(501, "unknown SignatureMethod", &j);
+  e.signature_method = *m;
+  e.send_signature_method = j.at("SendSignatureMethod").get<bool>();
+  return e;
+}
+
+protocol::Style StyleFrom(const json& j) {
+  auto s = protocol::StyleFromName(j.get<std::string>());
+  if (!s) throw json::other_error::create(501, "unknown request style", &j);
+  return *s;
+}
+
+model::ApiRequest RequestFrom(const json& j) {
+  auto a = model::ActionFromName(j.at("Action").get<std::string>());
+  if (!a) throw json::other_error::create(501, "unknown action", &j);
+  return {*a, j.at("Params")};
+}
+
+std::string ShortParams(const json& params) {
+  std::string text = params.dump(-1, ' ', false, json::error_handler_t::replace);
+  return text.size() > 80 ? text.substr(0, 77) + "..." : text;
+}
+
+}  // namespace
+
+std::string_view WireFaultName(WireFault f) { return Row(f).name; }
+
+std::optional<WireFault> WireFaultFromName(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kFaults); ++i) {
+    if (kFaults[i].name == name) return static_cast<WireFault>(i);
+  }
+  return std::nullopt;
+}
+
+bool FaultFitsStyle(WireFault f, protocol::Style style) {
+  std::string_view styles = Row(f).styles;
+  if (styles == "v3") return protocol::IsV3(style);
+  if (styles == "post") return style == protocol::Style::kApi3Post;
+  return true;
+}
+
+std::optional<Clause> ExpectedClause(WireFault f, protocol::Style style) {
+  switch (f) {
+    case WireFault::kNone:
+    case WireFault::kTimestampInsidePast:
+    case WireFault::kTimestampInsideFuture:
+      return std::nullopt;
+    case WireFault::kTimestampOutsidePast:
+    case WireFault::kTimestampOutsideFuture:
+      return Clause::kAuthExpired;
+    case WireFault::kWrongSignature:
+      return Clause::kAuthBadSignature;
+    case WireFault::kUnknownSecretId:
+      return Clause::kAuthUnknownSecretId;
+    case WireFault::kNoAuthorization:
+      return protocol::IsV3(style) ? Clause::kAuthNoAuthorization : Clause::kAuthV1MissingParam;
+    case WireFault::kGarbledAuthorization:
+      return Clause::kAuthNoAuthorization;
+    case WireFault::kLocalDate:
+      return Clause::kAuthLocalDate;
+    case WireFault::kTamperedAfterSigning:
+      return Clause::kAuthTampered;
+    case WireFault::kNoAction:
+      return Clause::kActionMissing;
+    case WireFault::kUnknownAction:
+      return Clause::kActionUnknown;
+    case WireFault::kNoVersion:
+      return Clause::kVersionMissing;
+    case WireFault::kUnknownVersion:
+      return Clause::kVersionUnknown;
+    case WireFault::kNoRegion:
+      return Clause::kRegionMissing;
+    case WireFault::kUnknownRegion:
+      return Clause::kRegionUnsupported;
+    case WireFault::kUnknownParameter:
+      return Clause::kUnknownParameter;
+    case WireFault::kWrongMethod:
+      return Clause::kUnsupportedMethod;
+    case WireFault::kOversize:
+      return Clause::kTooLarge;
+    case WireFault::kBodyNotObject:
+      return Clause::kBodyNotObject;
+  }
+  return std::nullopt;
+}
+
+bool RefusedBeforeLimiter(WireFault f) {
+  return ExpectedClause(f, protocol::Style::kApi3Post).has_value() &&
+         f != WireFault::kUnknownParameter && f != WireFault::kBodyNotObject;
+}
+
+bool NeedsControl(const Step& step) {
+  return std::holds_alternative<CreateJob>(step) || std::holds_alternative<AdvanceClock>(step);
+}
+
+std::string Describe(const Step& step) {
+  struct Visitor {
+    std::string operator()(const CreateJob& s) const {
+      std::string out =
+          "control: job " + s.job.id + " " + std::string(model::StateName(s.job.state)) + " [";
+      for (std::size_t t = 0; t < s.job.tasks.size(); ++t) {
+        if (t > 0) out += " | ";
+        for (std::size_t i = 0; i < s.job.tasks[t].instances.size(); ++i) {
+          out += (i > 0 ? " " : "") + std::string(model::StateName(s.job.tasks[t].instances[i]));
+        }
+      }
+      return out + "]";
+    }
+    std::string operator()(const AdvanceClock& s) const {
+      return "control: advance the clock " + std::to_string(s.ms) + " ms";
+    }
+    std::string operator()(const ApiCall& s) const {
+      std::string out = std::string(model::ActionName(s.request.action)) + " " +
+                        ShortParams(s.request.params) + " [" +
+                        std::string(protocol::StyleName(s.style));
+      if (s.fault != WireFault::kNone) out += ", " + std::string(WireFaultName(s.fault));
+      return out + "]";
+    }
+    std::string operator()(const SameInStyles& s) const {
+      return std::string(model::ActionName(s.request.action)) + " " +
+             ShortParams(s.request.params) + " [" + std::string(protocol::StyleName(s.first)) +
+             " and " + std::string(protocol::StyleName(s.second)) + "]";
+    }
+  };
+  return std::visit(Visitor{}, step);
+}
+
+void to_json(json& j, const Step& step) {
+  struct Visitor {
+    json operator()(const CreateJob& s) const {
+      return {{"Step", "CreateJob"}, {"Job", model::ToControlJson(s.job)}};
+    }
+    json operator()(const AdvanceClock& s) const {
+      return {{"Step", "AdvanceClock"}, {"Ms", s.ms}};
+    }
+    json operator()(const ApiCall& s) const {
+      return {{"Step", "Api"},
+              {"Action", model::ActionName(s.request.action)},
+              {"Params", s.request.params},
+              {"Style", protocol::StyleName(s.style)},
+              {"Encoding", EncodingJson(s.encoding)},
+              {"Fault", WireFaultName(s.fault)}};
+    }
+    json operator()(const SameInStyles& s) const {
+      return {
+          {"Step", "SameInStyles"},
+          {"Action", model::ActionName(s.request.action)},
+          {"Params", s.request.params},
+          {"First",
+           {{"Style", protocol::StyleName(s.first)}, {"Encoding", EncodingJson(s.first_encoding)}}},
+          {"Second",
+           {{"Style", protocol::StyleName(s.second)},
+            {"Encoding", EncodingJson(s.second_encoding)}}}};
+    }
+  };
+  j = std::visit(Visitor{}, step);
+}
+
+void from_json(const json& j, Step& step) {
+  const std::string kind = j.at("Step").get<std::string>();
+  if (kind == "CreateJob") {
+    const json& job = j.at("Job");
+    auto parsed = model::JobFromControlJson(job, "");
+    if (!parsed || parsed->id.empty())
+      throw json::other_error::create(501, "bad CreateJob job", &j);
+    step = CreateJob{std::move(*parsed)};
+  } else if (kind == "AdvanceClock") {
+    step = AdvanceClock{j.at("Ms").get<std::int64_t>()};
+  } else if (kind == "Api") {
+    auto fault = WireFaultFromName(j.at("Fault").get<std::string>());
+    if (!fault) throw json::other_error::create(501, "unknown wire fault", &j);
+    step =
+        ApiCall{RequestFrom(j), StyleFrom(j.at("Style")), EncodingFrom(j.at("Encoding")), *fault};
+  } else if (kind == "SameInStyles") {
+    step = SameInStyles{RequestFrom(j), StyleFrom(j.at("First").at("Style")),
+                        EncodingFrom(j.at("First").at("Encoding")),
+                        StyleFrom(j.at("Second").at("Style")),
+                        EncodingFrom(j.at("Second").at("Encoding"))};
+  } else {
+    throw json::other_error::create(501, "unknown step kind " + kind, &j);
+  }
+}
+
+}  // namespace dj::run

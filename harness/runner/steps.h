@@ -1,0 +1,99 @@
+// The action vocabulary of the conformance runner: one typed Step for everything a history
+// does. RapidCheck generates Steps, the Driver executes them, replay files and reports hold
+// them (to_json/from_json), and the report printer describes them.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "harness/protocol/codec.h"
+#include "models/api_model.h"
+
+namespace dj::run {
+
+enum class WireFault : unsigned char {
+#define DJ_WIRE_FAULT(e, name, styles, text) e,
+#include "harness/runner/wire_faults.def"
+#undef DJ_WIRE_FAULT
+};
+
+std::string_view WireFaultName(WireFault f);
+std::optional<WireFault> WireFaultFromName(std::string_view name);
+// Whether a request in `style` can carry the fault.
+bool FaultFitsStyle(WireFault f, protocol::Style style);
+// The clause that refuses a request with the fault, or std::nullopt when the request is
+// valid (kNone and the timestamps inside the window).
+std::optional<model::Clause> ExpectedClause(WireFault f, protocol::Style style);
+// True when the target checks the fault before its rate limiter (target-contract §3): such a
+// request does not count against the limit.
+bool RefusedBeforeLimiter(WireFault f);
+
+// The values the wire faults plant: the Driver sends them, repro scripts write them.
+namespace planted {
+inline constexpr std::string_view kUnknownSecretId = "AKIDdjharnessUnknownSecretId00000000001";
+inline constexpr std::string_view kGarbledAuthorization = "TC3-HMAC-SHA256 Credential=garbled";
+inline constexpr std::string_view kUnknownActionSuffix = "Now";
+inline constexpr std::string_view kUnknownVersion = "2020-01-01";
+inline constexpr std::string_view kUnknownRegion = "xx-nowhere-1";
+inline constexpr std::string_view kUnknownParameter = "DjharnessUnknown";
+// A well-formed JobId the canary probe asks for after a faulty request; never generated on
+// purpose (the generators draw ids at random, so a collision is negligible, and checked).
+inline constexpr std::string_view kCanaryId = "job-zzzzzzzz";
+}  // namespace planted
+
+// The legal ways to send the same request (STYLE-1): all decode to the same thing.
+struct Encoding {
+  bool space_as_plus = false;
+  bool encode_unreserved = false;
+  bool reverse_param_order = false;
+  protocol::SignatureMethod signature_method = protocol::SignatureMethod::kHmacSha256;
+  bool send_signature_method = true;
+
+  friend bool operator==(const Encoding&, const Encoding&) = default;
+};
+
+// Control extension: create the job (or replace the job with the same id).
+struct CreateJob {
+  model::Job job;
+  friend bool operator==(const CreateJob&, const CreateJob&) = default;
+};
+
+// Control extension: move the target's rate-limit clock.
+struct AdvanceClock {
+  std::int64_t ms = 0;
+  friend bool operator==(const AdvanceClock&, const AdvanceClock&) = default;
+};
+
+// One API request.
+struct ApiCall {
+  model::ApiRequest request;
+  protocol::Style style = protocol::Style::kApi3Post;
+  Encoding encoding;
+  WireFault fault = WireFault::kNone;
+  friend bool operator==(const ApiCall&, const ApiCall&) = default;
+};
+
+// The same read-only request in two styles: both must get the same outcome (STYLE-1).
+struct SameInStyles {
+  model::ApiRequest request;
+  protocol::Style first = protocol::Style::kApi3Post;
+  Encoding first_encoding;
+  protocol::Style second = protocol::Style::kQueryGet;
+  Encoding second_encoding;
+  friend bool operator==(const SameInStyles&, const SameInStyles&) = default;
+};
+
+using Step = std::variant<CreateJob, AdvanceClock, ApiCall, SameInStyles>;
+
+// One line for people, e.g. `DeleteJob {"JobId":"job-abc"} [query-get, wrong-signature]`.
+std::string Describe(const Step& step);
+bool NeedsControl(const Step& step);
+
+void to_json(nlohmann::json& j, const Step& step);
+// Throws nlohmann::json::exception on a malformed step (replay files are checked at the edge).
+void from_json(const nlohmann::json& j, Step& step);
+
+}  // namespace dj::run

@@ -1,0 +1,143 @@
+// Results document: names and JSON conversion.
+#include "reports/results.h"
+
+#include <algorithm>
+
+namespace dj::report {
+
+using nlohmann::json;
+
+std::string_view StatusName(Status s) {
+  switch (s) {
+    case Status::kPassed:
+      return "passed";
+    case Status::kFailed:
+      return "failed";
+    case Status::kSkipped:
+      return "skipped";
+  }
+  return "?";
+}
+
+namespace {
+Status StatusFrom(const json& j) {
+  std::string s = j.get<std::string>();
+  if (s == "passed") return Status::kPassed;
+  if (s == "failed") return Status::kFailed;
+  if (s == "skipped") return Status::kSkipped;
+  throw json::other_error::create(501, "unknown status " + s, &j);
+}
+}  // namespace
+
+int Results::Count(Status s) const {
+  return static_cast<int>(std::count_if(clauses.begin(), clauses.end(),
+                                        [&](const ClauseResult& c) { return c.status == s; }));
+}
+
+int Results::ExitCode() const { return Count(Status::kFailed) > 0 ? 1 : 0; }
+
+void to_json(json& j, const Exchange& e) {
+  j = {{"step", e.step},     {"kind", e.kind},       {"request", e.request},
+       {"answer", e.answer}, {"outcome", e.outcome}, {"findings", e.findings}};
+}
+void from_json(const json& j, Exchange& e) {
+  e.step = j.at("step").get<std::string>();
+  e.kind = j.at("kind").get<std::string>();
+  e.request = j.at("request").get<std::string>();
+  e.answer = j.at("answer").get<std::string>();
+  e.outcome = j.at("outcome").get<std::string>();
+  e.findings = j.at("findings").get<std::vector<std::string>>();
+}
+
+void to_json(json& j, const FailureReport& f) {
+  j = {{"clause", f.clause},
+       {"message", f.message},
+       {"property", f.property},
+       {"round", f.round},
+       {"seed", f.seed},
+       {"requests", f.requests},
+       {"seconds_to_find", f.seconds_to_find},
+       {"requests_to_find", f.requests_to_find},
+       {"steps", f.steps},
+       {"history", f.history},
+       {"repro", f.repro}};
+}
+void from_json(const json& j, FailureReport& f) {
+  f.clause = j.at("clause").get<std::string>();
+  f.message = j.at("message").get<std::string>();
+  f.property = j.at("property").get<std::string>();
+  f.round = j.at("round").get<int>();
+  f.seed = j.at("seed").get<std::uint64_t>();
+  f.requests = j.at("requests").get<int>();
+  f.seconds_to_find = j.at("seconds_to_find").get<double>();
+  f.requests_to_find = j.at("requests_to_find").get<std::int64_t>();
+  f.steps = j.at("steps");
+  f.history = j.at("history").get<std::vector<Exchange>>();
+  f.repro = j.at("repro").get<std::string>();
+}
+
+void to_json(json& j, const ClauseResult& c) {
+  j = {{"id", c.id},         {"text", c.text},         {"status", StatusName(c.status)},
+       {"checks", c.checks}, {"failures", c.failures}, {"reason", c.reason}};
+  j["failure"] = c.failure ? json(*c.failure) : json(nullptr);
+}
+void from_json(const json& j, ClauseResult& c) {
+  c.id = j.at("id").get<std::string>();
+  c.text = j.at("text").get<std::string>();
+  c.status = StatusFrom(j.at("status"));
+  c.checks = j.at("checks").get<int>();
+  c.failures = j.at("failures").get<int>();
+  c.reason = j.at("reason").get<std::string>();
+  if (!j.at("failure").is_null()) c.failure = j.at("failure").get<FailureReport>();
+}
+
+void to_json(json& j, const Results& r) {
+  j = {{"tool", r.tool},
+       {"version", r.version},
+       {"target", r.target},
+       {"control", r.control},
+       {"seed", r.seed},
+       {"profile", r.profile},
+       {"styles", r.styles},
+       {"runs", r.runs},
+       {"max_steps", r.max_steps},
+       {"started", r.started},
+       {"duration_seconds", r.duration_seconds},
+       {"histories", r.histories},
+       {"requests", r.requests},
+       {"pacing_seconds", r.pacing_seconds},
+       {"summary",
+        {{"passed", r.Count(Status::kPassed)},
+         {"failed", r.Count(Status::kFailed)},
+         {"skipped", r.Count(Status::kSkipped)}}},
+       {"clauses", r.clauses}};
+}
+void from_json(const json& j, Results& r) {
+  r.tool = j.at("tool").get<std::string>();
+  r.version = j.at("version").get<std::string>();
+  r.target = j.at("target").get<std::string>();
+  r.control = j.at("control").get<std::string>();
+  r.seed = j.at("seed").get<std::uint64_t>();
+  r.profile = j.at("profile").get<std::string>();
+  r.styles = j.at("styles").get<std::string>();
+  r.runs = j.at("runs").get<int>();
+  r.max_steps = j.at("max_steps").get<int>();
+  r.started = j.at("started").get<std::string>();
+  r.duration_seconds = j.at("duration_seconds").get<double>();
+  r.histories = j.at("histories").get<std::int64_t>();
+  r.requests = j.at("requests").get<std::int64_t>();
+  r.pacing_seconds = j.at("pacing_seconds").get<double>();
+  r.clauses = j.at("clauses").get<std::vector<ClauseResult>>();
+}
+
+Result<Results> ResultsFromText(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Failure{std::string("the results file is not JSON")};
+  try {
+    return j.get<Results>();
+  } catch (const json::exception& e) {
+    return Failure{std::string("the results file does not have the results schema: ") + e.what()};
+  }
+}
+
+}  // namespace dj::report
