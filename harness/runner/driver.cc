@@ -132,6 +132,10 @@ protocol::HttpRequest EncodeCall(const ApiCall& call, protocol::EncodeOptions o,
 
 }  // namespace
 
+std::int64_t PacingWindowMs(double fraction) {
+  return static_cast<std::int64_t>(1000.0 / fraction);
+}
+
 int DriverConfig::LimitOf(model::Action a) const {
   auto it = limits.find(a);
   return it != limits.end() ? it->second : model::DefaultLimitPerSecond(a);
@@ -151,7 +155,9 @@ Driver::Driver(client::Target& target, client::Target* control, protocol::Creden
              c.wall_seconds = config_.wall_seconds;
              return c;
            }()),
-      pacer_(static_cast<std::int64_t>(1000.0 / config_.pacing_fraction)) {
+      pacer_(config_.pacer
+                 ? config_.pacer
+                 : std::make_shared<model::RateLimiter>(PacingWindowMs(config_.pacing_fraction))) {
   if (control_target_ != nullptr && config_.control)
     control_.emplace(*control_target_, config_.control_token);
   if (!config_.steady_ms) {
@@ -243,12 +249,12 @@ void Driver::Pace(model::Action action) {
   if (config_.control || limit <= 0) return;
   model::RateKey key{credentials_.secret_id, action, config_.region};
   std::int64_t now = config_.steady_ms();
-  std::int64_t next = pacer_.NextAdmission(key, now, limit);
+  std::int64_t next = pacer_->NextAdmission(key, now, limit);
   if (next > now) {
     config_.sleep_ms(next - now);
     pacing_ms_ += next - now;
   }
-  pacer_.Admit(key, std::max(next, config_.steady_ms()), limit);
+  pacer_->Admit(key, std::max(next, config_.steady_ms()), limit);
 }
 
 client::Exchange Driver::Send(const ApiCall& call) {
@@ -289,10 +295,13 @@ Driver::Expectation Driver::Expect(const ApiCall& call, const protocol::HttpRequ
     e.clause = *fault_clause;
     return e;
   }
-  int limit = config_.control ? config_.LimitOf(call.request.action) : 0;
+  // With control the model runs the target's limiter on its virtual clock; without, requests
+  // are paced below the limit and must all be admitted (RL-1).
+  int limit = config_.LimitOf(call.request.action);
   if (limit > 0) {
     e.counted = true;
-    if (!limiter_.Admit({credentials_.secret_id, call.request.action, config_.region}, now_ms_,
+    if (config_.control &&
+        !limiter_.Admit({credentials_.secret_id, call.request.action, config_.region}, now_ms_,
                         limit)) {
       e.clause = Clause::kRateExceeded;
       return e;

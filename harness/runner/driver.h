@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,8 +33,11 @@ struct DriverConfig {
   protocol::Style probe_style = protocol::Style::kApi3Post;  // style of the driver's own probes
   std::int64_t skew_margin_s = 5;       // AUTH-2 is probed at 300 - margin and 300 + margin seconds
   std::map<model::Action, int> limits;  // requests per second; absent = actions.def default
-  // Without control the driver paces rate-limited actions to this fraction of their limit.
+  // Without control the driver paces rate-limited actions to this fraction of their limit,
+  // with a pacer that outlives one history (the target's limiter does too). Empty: the driver
+  // makes its own.
   double pacing_fraction = 0.9;
+  std::shared_ptr<model::RateLimiter> pacer;
   std::uint64_t seed = 1;  // v1 nonces
   // Clocks and waiting, injectable for tests; default to the system's.
   std::function<std::int64_t()> wall_seconds;
@@ -42,6 +46,9 @@ struct DriverConfig {
 
   int LimitOf(model::Action a) const;
 };
+
+// The window of a pacer that keeps to `fraction` of a per-second limit.
+std::int64_t PacingWindowMs(double fraction);
 
 // One request of the current history and what became of it.
 struct Recorded {
@@ -127,7 +134,7 @@ class Driver {
   model::Store store_;
   model::RateLimiter limiter_;  // the target's limiter as the model sees it (control mode)
   std::int64_t now_ms_ = 0;     // the target's virtual clock (control mode)
-  model::RateLimiter pacer_;    // our own pacing (without control)
+  std::shared_ptr<model::RateLimiter> pacer_;  // our own pacing (without control)
   std::set<std::string> request_ids_;
 
   std::vector<Recorded> trace_;

@@ -50,6 +50,8 @@ struct ClauseFilter {
 // The last history that failed with the round's clause: after shrinking, the shortest.
 struct Capture {
   std::optional<std::string> fatal;
+  // The target stopped answering (kSilentLimit): every later history fails at once, unsent.
+  bool silent = false;
   double seconds_to_find = 0;  // when the round's first failure happened
   std::int64_t requests_to_find = 0;
   std::optional<Finding> finding;
@@ -71,6 +73,7 @@ struct History {
   ClauseFilter& filter;
   Capture& capture;
   const Totals& totals;
+  int& no_answer_streak;  // requests in a row, over the whole run, that got no answer
   std::chrono::steady_clock::time_point start;
   std::vector<Step> executed;
   // After a finding that does not fail the round (a clause reported in an earlier round, or
@@ -81,6 +84,22 @@ struct History {
 
 std::int64_t RequestsSoFar(const History& h) { return h.totals.requests + h.driver.requests(); }
 
+// Once ROB-1 is reported (or left out by --only), this many requests in a row without an answer
+// end the run: the target has stopped answering, and every further history would only wait for
+// its timeouts (hundreds of them with the default --runs).
+constexpr int kSilentLimit = 3;
+
+// Counts the unanswered requests the driver traced from `from` on; whether the run should end.
+bool TargetFellSilent(History& h, std::size_t from) {
+  const std::vector<Recorded>& trace = h.driver.trace();
+  for (std::size_t i = from; i < trace.size(); ++i) {
+    if (trace[i].kind == "control") continue;
+    h.no_answer_streak = trace[i].transport_error ? h.no_answer_streak + 1 : 0;
+  }
+  return h.no_answer_streak >= kSilentLimit &&
+         (h.filter.Excluded(Clause::kRobAlive) || h.filter.reported.contains("ROB-1"));
+}
+
 class StepCommand final : public rc::state::Command<GenModel, History> {
  public:
   explicit StepCommand(Step step) : step_(std::move(step)) {}
@@ -90,10 +109,15 @@ class StepCommand final : public rc::state::Command<GenModel, History> {
   void run(const GenModel& /*predicted*/, History& h) const override {
     if (h.diverged) return;
     h.executed.push_back(step_);
+    std::size_t traced = h.driver.trace().size();
     std::vector<Finding> findings = h.driver.Execute(step_);
     if (h.driver.fatal()) {
       h.capture.fatal = *h.driver.fatal();
       RC_FAIL("the run cannot go on: " + *h.driver.fatal());
+    }
+    if (TargetFellSilent(h, traced)) {
+      h.capture.silent = true;
+      RC_FAIL("the target stopped answering");
     }
     for (const Finding& f : findings) {
       if (h.filter.Excluded(f.clause)) continue;
@@ -222,7 +246,7 @@ std::string ClauseText(std::string_view id) {
 }
 
 // Why an unexercised clause was not judged.
-std::string SkipReason(std::string_view id, const RunConfig& config, bool control) {
+std::string SkipReason(std::string_view id, const RunConfig& config, bool control, bool silent) {
   auto rows = model::ClausesWithId(id);
   if (!model::Info(rows.front()).judged) return "driver action: only its envelope is judged";
   if (!config.only.empty() && !ClauseMatches(config.only, id))
@@ -235,6 +259,7 @@ std::string SkipReason(std::string_view id, const RunConfig& config, bool contro
   if (id == "RL-4" || id.starts_with("CONC-")) {
     return "checked by the rate-limit and concurrency properties, not yet part of djharness run";
   }
+  if (silent) return "not judged: the target stopped answering (ROB-1), so the run ended early";
   return "not exercised by this run (try more --runs or other --style)";
 }
 
@@ -271,6 +296,10 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
 
   DriverConfig driver_config = config.driver;
   driver_config.control = control != nullptr;
+  if (!driver_config.pacer) {
+    driver_config.pacer =
+        std::make_shared<model::RateLimiter>(PacingWindowMs(driver_config.pacing_fraction));
+  }
   driver_config.probe_style = config.styles.front();
   GenModel initial;
   initial.control = control != nullptr;
@@ -280,8 +309,10 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   std::set<std::string> reported;
   std::map<std::string, report::FailureReport> failures;
   QuietListener listener;
+  int no_answer_streak = 0;
+  bool silent = false;
 
-  for (PropertyKind kind : {PropertyKind::kHistories, PropertyKind::kAuthCommon}) {
+  for (PropertyKind kind : config.properties) {
     for (int round = 0; round < config.max_rounds; ++round) {
       ClauseFilter filter{reported, config.only, std::nullopt};
       Capture capture;
@@ -291,13 +322,14 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
             return std::make_shared<const StepCommand>(std::move(s));
           });
         });
+        if (capture.silent) RC_FAIL("the target stopped answering");
         Driver driver(target, control, credentials, driver_config);
         Tally tally(driver, filter, totals, config, start);
         if (auto begun = driver.Begin(); !begun) {
           capture.fatal = begun.error();
           RC_FAIL("the run cannot go on: " + begun.error());
         }
-        History history{driver, filter, capture, totals, start, {}};
+        History history{driver, filter, capture, totals, no_answer_streak, start, {}};
         rc::state::runAll(commands, initial, history);
       };
       rc::detail::TestParams params;
@@ -310,18 +342,22 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       rc::detail::TestResult result =
           rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
       if (capture.fatal) return Failure{RunError{3, *capture.fatal}};
+      silent = capture.silent;
       if (result.is<rc::detail::SuccessResult>() || result.is<rc::detail::GaveUpResult>()) break;
       rc::detail::FailureResult failure;
       rc::detail::Error error;
       if (result.match(error)) return Failure{RunError{2, "RapidCheck: " + error.description}};
       if (!result.match(failure) || !capture.finding) {
+        if (silent) break;
         return Failure{RunError{3, "a history failed without a finding: " + failure.description}};
       }
       std::string id(model::ClauseId(capture.finding->clause));
       reported.insert(id);
       ++totals.failures;
       failures.emplace(id, MakeFailure(capture, kind, round, params.seed, config.repro));
+      if (silent) break;
     }
+    if (silent) break;
   }
 
   for (std::string_view id : model::AllClauseIds()) {
@@ -341,7 +377,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       c.status = report::Status::kPassed;
     } else {
       c.status = report::Status::kSkipped;
-      c.reason = SkipReason(id, config, control != nullptr);
+      c.reason = SkipReason(id, config, control != nullptr, silent);
     }
     results.clauses.push_back(std::move(c));
   }

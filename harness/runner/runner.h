@@ -10,6 +10,7 @@
 
 #include "harness/client/target.h"
 #include "harness/runner/driver.h"
+#include "harness/runner/generators.h"
 #include "harness/runner/repro.h"
 #include "reports/results.h"
 
@@ -31,6 +32,7 @@ struct RunConfig {
   std::string styles_name = "both";
   std::string only;     // a clause-id glob such as "DEL-*"; empty = every clause
   int max_rounds = 30;  // failures reported per property before giving up
+  std::vector<PropertyKind> properties = {PropertyKind::kHistories, PropertyKind::kAuthCommon};
   DriverConfig driver;  // profile, region, control, clocks
   std::string target_name;
   std::string control_name;

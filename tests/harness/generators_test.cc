@@ -1,10 +1,10 @@
 // The step generators reach what the histories need: every (job state, worst instance state)
-// pair, every kind of JobId, every wire fault, and histories of useful length.
+// pair, every kind of JobId and action, every wire fault in a style that carries it; and a
+// step's JSON round-trips for replay files.
 #include "harness/runner/generators.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
-#include <rapidcheck/state.h>
 
 #include <map>
 #include <set>
@@ -12,19 +12,113 @@
 namespace dj::run {
 namespace {
 
-TEST(GenDebug, Print) {
+using model::State;
+
+template <class T>
+T Sample(const rc::Gen<T>& gen, rc::Random& random, int size = 30) {
+  return gen(random.split(), size).value();
+}
+
+TEST(GenJob, ReachesEveryJobStateAndWorstInstanceStatePair) {
+  rc::Random random(7);
+  std::set<std::pair<State, std::optional<State>>> pairs;
+  for (int i = 0; i < 5000; ++i) {
+    model::Job job = Sample(GenJob("job-aaaaaaaa"), random);
+    EXPECT_LE(job.tasks.size(), 4U);
+    for (const auto& t : job.tasks) EXPECT_LE(t.instances.size(), 3U);
+    pairs.insert({job.state, WorstInstanceState(job)});
+  }
+  EXPECT_EQ(pairs.size(), model::kStateCount * (model::kStateCount + 1));  // 8 x (8 states + none)
+}
+
+TEST(GenJob, DeletableJobsAreCommonEnough) {
+  rc::Random random(8);
+  int deletable = 0;
+  for (int i = 0; i < 2000; ++i)
+    deletable += model::IsDeletable(Sample(GenJob("job-aaaaaaaa"), random)) ? 1 : 0;
+  EXPECT_GT(deletable, 200);  // DEL-1 and GONE-* need them; uniform states would give ~8%
+}
+
+TEST(GenStep, HistoriesMixEveryKindOfStepAtSmallSizes) {
   GenModel m;
   m.styles = {protocol::Style::kApi3Post, protocol::Style::kQueryGet};
   rc::Random random(42);
-  std::map<std::string, int> kinds;
-  for (int i = 0; i < 200; ++i) {
-    Step s = GenStep(m, PropertyKind::kHistories)(random.split(), 20).value();
-    std::string d = Describe(s);
-    kinds[d.substr(0, d.find(' '))]++;
-    if (i < 30) std::printf("%s\n", d.c_str());
+  std::map<std::string, int> seen;
+  for (int i = 0; i < 600; ++i) {
+    Step s = Sample(GenStep(m, PropertyKind::kHistories), random, /*size=*/5);
+    std::string kind = std::visit(
+        [](const auto& v) -> std::string {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, ApiCall>)
+            return std::string(model::ActionName(v.request.action));
+          if constexpr (std::is_same_v<T, CreateJob>) return "CreateJob";
+          if constexpr (std::is_same_v<T, AdvanceClock>) return "AdvanceClock";
+          return "SameInStyles";
+        },
+        s);
+    ++seen[kind];
+    if (const auto* call = std::get_if<ApiCall>(&s)) {
+      EXPECT_EQ(call->fault, WireFault::kNone);  // faults are the other property's
+    }
     PredictEffect(m, s);
   }
-  for (auto& [k, n] : kinds) std::printf("%s %d\n", k.c_str(), n);
+  for (const char* kind : {"CreateJob", "AdvanceClock", "DeleteJob", "DescribeJob", "DescribeJobs",
+                           "TerminateJob", "SameInStyles"}) {
+    EXPECT_GT(seen[kind], 5) << kind;
+  }
+}
+
+TEST(GenStep, AuthCommonPlantsEveryFaultInAStyleThatCarriesIt) {
+  GenModel m;
+  m.styles = {protocol::Style::kApi3Post, protocol::Style::kApi3Get, protocol::Style::kQueryGet,
+              protocol::Style::kFormPost};
+  rc::Random random(3);
+  std::set<WireFault> faults;
+  for (int i = 0; i < 1500; ++i) {
+    if (i % 50 == 0) m.store.Clear();  // keep the generation model small
+    Step s = Sample(GenStep(m, PropertyKind::kAuthCommon), random);
+    if (const auto* call = std::get_if<ApiCall>(&s)) {
+      EXPECT_TRUE(FaultFitsStyle(call->fault, call->style)) << Describe(s);
+      faults.insert(call->fault);
+    }
+    PredictEffect(m, s);
+  }
+  EXPECT_EQ(faults.size(), static_cast<std::size_t>(WireFault::kBodyNotObject) + 1);
+}
+
+TEST(GenStep, WithoutControlNothingNeedsIt) {
+  GenModel m;
+  m.control = false;
+  rc::Random random(5);
+  for (int i = 0; i < 500; ++i) {
+    for (PropertyKind kind : {PropertyKind::kHistories, PropertyKind::kAuthCommon}) {
+      Step s = Sample(GenStep(m, kind), random);
+      EXPECT_FALSE(NeedsControl(s)) << Describe(s);
+      if (const auto* call = std::get_if<ApiCall>(&s)) {
+        EXPECT_NE(call->request.action, model::Action::kTerminateJob);  // never on others' jobs
+      }
+    }
+  }
+}
+
+RC_GTEST_PROP(StepJson, RoundTrips, ()) {
+  GenModel m;
+  m.styles = {protocol::Style::kApi3Post, protocol::Style::kFormPost};
+  m.store.Put(*GenJob("job-aaaaaaaa"));
+  Step s = *GenStep(m, *rc::gen::element(PropertyKind::kHistories, PropertyKind::kAuthCommon));
+  nlohmann::json j = s;
+  Step back = j.get<Step>();
+  RC_ASSERT(back == s);
+}
+
+TEST(StepJson, RefusesWhatIsNotAStep) {
+  for (
+      const char* text :
+      {R"({"Step":"Nope"})", R"({"Step":"AdvanceClock"})",
+       R"({"Step":"Api","Action":"Frobnicate","Params":{},"Style":"api3-post","Encoding":{"SpaceAsPlus":false,"EncodeUnreserved":false,"ReverseOrder":false,"SignatureMethod":"HmacSHA1","SendSignatureMethod":true},"Fault":"none"})",
+       R"({"Step":"CreateJob","Job":{"JobState":"DONE","Tasks":[]}})"}) {
+    EXPECT_THROW(nlohmann::json::parse(text).get<Step>(), nlohmann::json::exception) << text;
+  }
 }
 
 }  // namespace

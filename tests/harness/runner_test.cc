@@ -1,0 +1,169 @@
+// RunConformance end to end against the in-process and loopback mock: the correct mock passes
+// with every clause passed or skipped for a reason; planted faults are found under their own
+// clause with short shrunk histories that replay; runs are reproducible from their seed.
+#include "harness/runner/runner.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/client/inprocess_target.h"
+#include "tests/harness/mock_fixture.h"
+
+namespace dj::run {
+namespace {
+
+using testing::Via;
+
+RunConfig SmallRun(std::uint64_t seed, int runs = 30) {
+  RunConfig c;
+  c.seed = seed;
+  c.runs = runs;
+  c.max_steps = 30;
+  c.target_name = "test";
+  c.control_name = "test";
+  return c;
+}
+
+report::Results RunMock(const RunConfig& config, mock::FaultSet faults = {},
+                        Via via = Via::kInProcess, bool control = true) {
+  mock::MockConfig mock_config = testing::ControlConfig(std::move(faults));
+  mock_config.control = control;
+  testing::MockFixture f(via, mock_config);
+  RunConfig with_clock = config;  // sign with the fixture's clock, which the mock reads too
+  with_clock.driver.wall_seconds = [&f] { return f.wall().load(); };
+  // Pacing without control waits on the mock's steady clock, which waiting moves: no real time.
+  with_clock.driver.steady_ms = [&f] { return f.steady().load(); };
+  with_clock.driver.sleep_ms = [&f](std::int64_t ms) { f.steady() += ms; };
+  auto results = RunConformance(with_clock, f.target(), control ? &f.target() : nullptr,
+                                testing::DefaultCredentials());
+  EXPECT_TRUE(results.ok()) << (results.ok() ? "" : results.error().message);
+  return results.ok() ? *results : report::Results{};
+}
+
+const report::ClauseResult& Clause(const report::Results& r, std::string_view id) {
+  for (const auto& c : r.clauses) {
+    if (c.id == id) return c;
+  }
+  static const report::ClauseResult kMissing;
+  ADD_FAILURE() << "no clause " << id;
+  return kMissing;
+}
+
+TEST(Runner, TheReferenceMockPassesAndEverySkipHasAReason) {
+  report::Results r = RunMock(SmallRun(11, 60));
+  EXPECT_EQ(r.ExitCode(), 0);
+  EXPECT_EQ(r.Count(report::Status::kFailed), 0);
+  EXPECT_EQ(r.clauses.size(), model::AllClauseIds().size());
+  for (const auto& c : r.clauses) {
+    if (c.status == report::Status::kSkipped) {
+      EXPECT_FALSE(c.reason.empty()) << c.id;
+    } else {
+      EXPECT_GT(c.checks, 0) << c.id;
+    }
+  }
+  // The core of the spec is exercised even by a small run.
+  for (const char* id :
+       {"DEL-1", "DEL-2", "DEL-3", "DEL-4", "ID-1", "ID-4", "RL-2", "AUTH-1", "COM-1", "OBS-1"}) {
+    EXPECT_EQ(Clause(r, id).status, report::Status::kPassed) << id;
+  }
+  EXPECT_GT(r.requests, 0);
+  EXPECT_EQ(r.histories, 2 * 60);
+}
+
+TEST(Runner, TheSameSeedGivesTheSameVerdictsInProcessAndOverHttp) {
+  report::Results a = RunMock(SmallRun(5, 20), {}, Via::kInProcess);
+  report::Results b = RunMock(SmallRun(5, 20), {}, Via::kHttp);
+  ASSERT_EQ(a.clauses.size(), b.clauses.size());
+  for (std::size_t i = 0; i < a.clauses.size(); ++i) {
+    EXPECT_EQ(a.clauses[i].status, b.clauses[i].status) << a.clauses[i].id;
+    EXPECT_EQ(a.clauses[i].checks, b.clauses[i].checks) << a.clauses[i].id;
+  }
+  EXPECT_EQ(a.requests, b.requests);
+}
+
+struct FaultCase {
+  mock::Fault fault;
+  PropertyKind property;
+};
+
+class FaultFound : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(FaultFound, UnderItsOwnClauseWithAShortHistoryThatReplays) {
+  FaultCase fc = GetParam();
+  std::string clause(model::ClauseId(mock::BrokenClause(fc.fault)));
+  RunConfig config = SmallRun(1, 100);
+  config.max_rounds = 1;
+  config.properties = {fc.property};
+  report::Results r = RunMock(config, {fc.fault});
+  const report::ClauseResult& c = Clause(r, clause);
+  ASSERT_EQ(c.status, report::Status::kFailed) << clause;
+  ASSERT_TRUE(c.failure.has_value());
+  EXPECT_LE(c.failure->requests, 4);
+  EXPECT_EQ(r.ExitCode(), 1);
+  EXPECT_NE(c.failure->repro.find("#!/usr/bin/env bash"), std::string::npos);
+
+  // The recorded history breaks the clause again against the faulty mock, and not against the
+  // correct one.
+  for (bool faulty : {true, false}) {
+    testing::MockFixture f(Via::kInProcess, testing::ControlConfig(faulty ? mock::FaultSet{fc.fault}
+                                                                          : mock::FaultSet{}));
+    DriverConfig driver;
+    driver.wall_seconds = [&f] { return f.wall().load(); };
+    auto findings = ReplayHistory(c.failure->steps, driver, f.target(), &f.target(),
+                                  testing::DefaultCredentials());
+    ASSERT_TRUE(findings.ok());
+    bool again = std::any_of(findings->begin(), findings->end(),
+                             [&](const Finding& x) { return model::ClauseId(x.clause) == clause; });
+    EXPECT_EQ(again, faulty) << (faulty ? "the replay does not fail"
+                                        : "the replay fails against the correct mock");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, FaultFound,
+    ::testing::Values(FaultCase{mock::Fault::kRunningDeletable, PropertyKind::kHistories},
+                      FaultCase{mock::Fault::kRateLimitedStillDeletes, PropertyKind::kHistories},
+                      FaultCase{mock::Fault::kDeletesNeighbour, PropertyKind::kHistories},
+                      FaultCase{mock::Fault::kExpiredAccepted, PropertyKind::kAuthCommon}),
+    [](const ::testing::TestParamInfo<FaultCase>& param) {
+      std::string name(mock::FaultName(param.param.fault));
+      std::erase(name, '-');
+      return name;
+    });
+
+TEST(Runner, WithoutControlTheClausesThatNeedItAreSkippedWithTheReason) {
+  report::Results r = RunMock(SmallRun(3, 20), {}, Via::kInProcess, /*control=*/false);
+  EXPECT_EQ(r.Count(report::Status::kFailed), 0);
+  for (const char* id : {"DEL-1", "DEL-2", "DEL-3", "DEL-4"}) {
+    EXPECT_EQ(Clause(r, id).status, report::Status::kSkipped) << id;
+    EXPECT_NE(Clause(r, id).reason.find("control extension"), std::string::npos) << id;
+  }
+  EXPECT_EQ(Clause(r, "ID-1").status, report::Status::kPassed);
+}
+
+TEST(Runner, OnlyJudgesTheMatchingClauses) {
+  RunConfig config = SmallRun(2, 20);
+  config.only = "DEL-*";
+  report::Results r = RunMock(config, {mock::Fault::kErrorsNot200});
+  EXPECT_EQ(Clause(r, "ENV-1").status, report::Status::kSkipped);  // broken, but not asked for
+  EXPECT_NE(Clause(r, "ENV-1").reason.find("--only"), std::string::npos);
+  EXPECT_EQ(Clause(r, "DEL-2").status, report::Status::kPassed);
+}
+
+TEST(Runner, LenientProfilePassesTheStrictMock) {
+  RunConfig config = SmallRun(4, 30);
+  config.driver.profile = model::Profile::kLenient;
+  EXPECT_EQ(RunMock(config).Count(report::Status::kFailed), 0);
+}
+
+TEST(Runner, ClauseGlobs) {
+  EXPECT_TRUE(ClauseMatches("DEL-*", "DEL-2"));
+  EXPECT_TRUE(ClauseMatches("*", "ROB-1"));
+  EXPECT_TRUE(ClauseMatches("AUTH-?", "AUTH-5"));
+  EXPECT_FALSE(ClauseMatches("AUTH-?", "AUTH-10"));
+  EXPECT_FALSE(ClauseMatches("DEL-*", "GONE-1"));
+  EXPECT_TRUE(ClauseMatches("DEL-2", "DEL-2"));
+  EXPECT_FALSE(ClauseMatches("DEL-2", "DEL-20"));
+}
+
+}  // namespace
+}  // namespace dj::run
