@@ -47,87 +47,19 @@ bool TooLarge(const protocol::HttpRequest& r, protocol::Style style) {
   return false;
 }
 
-// The request as encoded for the fault, with the credentials it is signed with.
-protocol::HttpRequest EncodeCall(const ApiCall& call, protocol::EncodeOptions o,
+// The request as planted for the fault, encoded with the sender's host, nonce and clock.
+protocol::HttpRequest EncodeCall(const ApiCall& call, const protocol::EncodeOptions& sender,
                                  const std::string& region, const protocol::Credentials& creds,
                                  std::int64_t margin) {
-  protocol::Call c = protocol::Call::Of(call.request, region);
-  o.style = call.style;
-  o.encoding.space_as_plus = call.encoding.space_as_plus;
-  o.encoding.encode_unreserved = call.encoding.encode_unreserved;
-  o.reverse_param_order = call.encoding.reverse_param_order;
-  o.signature_method = call.encoding.signature_method;
-  o.send_signature_method = call.encoding.send_signature_method;
+  Planted p = Plant(call, region, margin);
+  protocol::EncodeOptions o = p.options;
+  o.host = sender.host;
+  o.nonce = sender.nonce;
+  o.language = sender.language;
+  o.timestamp = sender.timestamp + p.timestamp_shift;
   protocol::Credentials signer = creds;
-  auto body = [&] { return c.params.dump(-1, ' ', false, json::error_handler_t::replace); };
-  switch (call.fault) {
-    case WireFault::kNone:
-      break;
-    case WireFault::kTimestampInsidePast:
-      o.timestamp -= 300 - margin;
-      break;
-    case WireFault::kTimestampInsideFuture:
-      o.timestamp += 300 - margin;
-      break;
-    case WireFault::kTimestampOutsidePast:
-      o.timestamp -= 300 + margin;
-      break;
-    case WireFault::kTimestampOutsideFuture:
-      o.timestamp += 300 + margin;
-      break;
-    case WireFault::kWrongSignature:
-      o.faults.wrong_key = true;
-      break;
-    case WireFault::kUnknownSecretId:
-      signer.secret_id = planted::kUnknownSecretId;
-      break;
-    case WireFault::kNoAuthorization:
-      o.faults.omit_signature = true;
-      break;
-    case WireFault::kGarbledAuthorization:
-      o.faults.authorization = std::string(planted::kGarbledAuthorization);
-      break;
-    case WireFault::kLocalDate:
-      o.faults.local_date = true;
-      break;
-    case WireFault::kTamperedAfterSigning:
-      o.faults.tamper_after_signing = true;
-      break;
-    case WireFault::kNoAction:
-      c.action.reset();
-      break;
-    case WireFault::kUnknownAction:
-      c.action = *c.action + std::string(planted::kUnknownActionSuffix);
-      break;
-    case WireFault::kNoVersion:
-      c.version.reset();
-      break;
-    case WireFault::kUnknownVersion:
-      c.version = std::string(planted::kUnknownVersion);
-      break;
-    case WireFault::kNoRegion:
-      c.region.reset();
-      break;
-    case WireFault::kUnknownRegion:
-      c.region = std::string(planted::kUnknownRegion);
-      break;
-    case WireFault::kUnknownParameter:
-      if (c.params.is_object()) c.params[std::string(planted::kUnknownParameter)] = "1";
-      break;
-    case WireFault::kWrongMethod:
-      o.faults.method = "PUT";
-      break;
-    case WireFault::kOversize: {
-      std::string padded = body();
-      padded.resize(protocol::kV3PostLimitBytes + 1, ' ');
-      o.faults.raw_body = std::move(padded);
-      break;
-    }
-    case WireFault::kBodyNotObject:
-      o.faults.raw_body = "[" + body() + "]";
-      break;
-  }
-  return protocol::Encode(c, signer, o);
+  if (p.unknown_secret_id) signer.secret_id = planted::kUnknownSecretId;
+  return protocol::Encode(p.call, signer, o);
 }
 
 }  // namespace

@@ -282,57 +282,56 @@ rc::Gen<model::Job> GenJob(std::string id) {
        {4, rc::gen::map(rc::gen::element(State::kSucceed, State::kFailed), some)},
        {2, rc::gen::just(some(State::kFailedInterrupted))},
        {5, rc::gen::map(GenActiveState(), some)}});
-  auto gen_job_state =
-      Weighted<State>({{6, rc::gen::element(State::kSucceed, State::kFailed)},
-                                     {2, rc::gen::just(State::kFailedInterrupted)},
-                                     {5, GenActiveState()}});
-  return rc::gen::mapcat(
-      rc::gen::pair(gen_job_state, worst), [id](const std::pair<State, std::optional<State>>& p) {
-        State job_state = p.first;
-        std::optional<State> w = p.second;
-        if (!w) {
-          // Half of these have no tasks at all: a case servers get wrong (ROB-2).
-          auto task_count = Weighted<int>({{4, rc::gen::just(0)}, {4, model::UniformInRange(1, 5)}});
-          return rc::gen::map(task_count, [id, job_state](int tasks) {
-            model::Job job;
-            job.id = id;
-            job.state = job_state;
-            for (int t = 0; t < tasks; ++t) job.tasks.push_back({"t" + std::to_string(t), {}});
-            return job;
-          });
-        }
-        std::vector<State> no_worse;
-        for (State s : model::kAllStates) {
-          if (BlockRank(s) <= BlockRank(*w)) no_worse.push_back(s);
-        }
-        // 1-4 tasks of 0-3 instances, one of them in the worst state.
-        auto task = rc::gen::mapcat(model::UniformInRange(0, 4), [no_worse](int n) {
-          return rc::gen::container<std::vector<State>>(static_cast<std::size_t>(n),
-                                                        rc::gen::elementOf(no_worse));
-        });
-        auto tasks = rc::gen::mapcat(model::UniformInRange(1, 5), [task](int n) {
-          return rc::gen::container<std::vector<std::vector<State>>>(static_cast<std::size_t>(n),
-                                                                     task);
-        });
-        return rc::gen::map(
-            rc::gen::pair(tasks, model::UniformInRange<std::size_t>(0, 12)),
-            [id, job_state, w](std::pair<std::vector<std::vector<State>>, std::size_t> p2) {
-              model::Job job;
-              job.id = id;
-              job.state = job_state;
-              auto& all = p2.first;
-              std::size_t t = p2.second % all.size();
-              if (all[t].size() < 3) {
-                all[t].push_back(*w);
-              } else {
-                all[t][p2.second % 3] = *w;
-              }
-              for (std::size_t i = 0; i < all.size(); ++i) {
-                job.tasks.push_back({"t" + std::to_string(i), all[i]});
-              }
-              return job;
-            });
+  auto gen_job_state = Weighted<State>({{6, rc::gen::element(State::kSucceed, State::kFailed)},
+                                        {2, rc::gen::just(State::kFailedInterrupted)},
+                                        {5, GenActiveState()}});
+  return rc::gen::mapcat(rc::gen::pair(gen_job_state, worst), [id](const std::pair<
+                                                                   State, std::optional<State>>&
+                                                                       p) {
+    State job_state = p.first;
+    std::optional<State> w = p.second;
+    if (!w) {
+      // Half of these have no tasks at all: a case servers get wrong (ROB-2).
+      auto task_count = Weighted<int>({{4, rc::gen::just(0)}, {4, model::UniformInRange(1, 5)}});
+      return rc::gen::map(task_count, [id, job_state](int tasks) {
+        model::Job job;
+        job.id = id;
+        job.state = job_state;
+        for (int t = 0; t < tasks; ++t) job.tasks.push_back({"t" + std::to_string(t), {}});
+        return job;
       });
+    }
+    std::vector<State> no_worse;
+    for (State s : model::kAllStates) {
+      if (BlockRank(s) <= BlockRank(*w)) no_worse.push_back(s);
+    }
+    // 1-4 tasks of 0-3 instances, one of them in the worst state.
+    auto task = rc::gen::mapcat(model::UniformInRange(0, 4), [no_worse](int n) {
+      return rc::gen::container<std::vector<State>>(static_cast<std::size_t>(n),
+                                                    rc::gen::elementOf(no_worse));
+    });
+    auto tasks = rc::gen::mapcat(model::UniformInRange(1, 5), [task](int n) {
+      return rc::gen::container<std::vector<std::vector<State>>>(static_cast<std::size_t>(n), task);
+    });
+    return rc::gen::map(
+        rc::gen::pair(tasks, model::UniformInRange<std::size_t>(0, 12)),
+        [id, job_state, w](std::pair<std::vector<std::vector<State>>, std::size_t> p2) {
+          model::Job job;
+          job.id = id;
+          job.state = job_state;
+          auto& all = p2.first;
+          std::size_t t = p2.second % all.size();
+          if (all[t].size() < 3) {
+            all[t].push_back(*w);
+          } else {
+            all[t][p2.second % 3] = *w;
+          }
+          for (std::size_t i = 0; i < all.size(); ++i) {
+            job.tasks.push_back({"t" + std::to_string(i), all[i]});
+          }
+          return job;
+        });
+  });
 }
 
 rc::Gen<Step> GenStep(const GenModel& m, PropertyKind kind) {

@@ -20,12 +20,7 @@ using protocol::Style;
 
 // What the Driver plants for each wire fault: the same values (steps.h).
 using planted::kCanaryId;
-using planted::kGarbledAuthorization;
-using planted::kUnknownActionSuffix;
-using planted::kUnknownParameter;
-using planted::kUnknownRegion;
 using planted::kUnknownSecretId;
-using planted::kUnknownVersion;
 // The longest path and query the script gives curl in its config file (DJ_CURL_URL_LIMIT).
 constexpr std::size_t kCurlUrlLimit = 100000;
 
@@ -117,20 +112,26 @@ struct Planned {
   std::size_t pad_to = 0;               // oversize: the JSON padded with spaces (or cut) to this
 };
 
-// driver.cc EncodeCall, with the timestamp left to the script.
+// The Driver's request (Plant, steps.h), with the timestamp left to the script.
 Planned Plan(const ApiCall& a, const std::string& region) {
+  Planted planted = Plant(a, region, /*margin=*/0);  // the script applies $margin itself
+  const protocol::EncodeOptions& o = planted.options;
   Planned p;
-  p.call = protocol::Call::Of(a.request, region);
-  p.style = a.style;
-  p.encoding.space_as_plus = a.encoding.space_as_plus;
-  p.encoding.encode_unreserved = a.encoding.encode_unreserved;
-  p.reverse_order = a.encoding.reverse_param_order;
-  p.signature_method = a.encoding.signature_method;
-  p.send_signature_method = a.encoding.send_signature_method;
-  protocol::Call& c = p.call;
+  p.call = planted.call;
+  p.style = o.style;
+  p.encoding = o.encoding;
+  p.reverse_order = o.reverse_param_order;
+  p.signature_method = o.signature_method;
+  p.send_signature_method = o.send_signature_method;
+  p.wrong_key = o.faults.wrong_key;
+  p.unknown_secret_id = planted.unknown_secret_id;
+  p.no_authorization = o.faults.omit_signature;
+  p.authorization = o.faults.authorization;
+  p.local_date = o.faults.local_date;
+  p.tamper = o.faults.tamper_after_signing;
+  p.http_method = o.faults.method;
+  p.raw_body = o.faults.raw_body;
   switch (a.fault) {
-    case WireFault::kNone:
-      break;
     case WireFault::kTimestampInsidePast:
       p.ts_offset = "$((margin - 300))";
       break;
@@ -143,54 +144,12 @@ Planned Plan(const ApiCall& a, const std::string& region) {
     case WireFault::kTimestampOutsideFuture:
       p.ts_offset = "$((300 + margin))";
       break;
-    case WireFault::kWrongSignature:
-      p.wrong_key = true;
-      break;
-    case WireFault::kUnknownSecretId:
-      p.unknown_secret_id = true;
-      break;
-    case WireFault::kNoAuthorization:
-      p.no_authorization = true;
-      break;
-    case WireFault::kGarbledAuthorization:
-      p.authorization = std::string(kGarbledAuthorization);
-      break;
-    case WireFault::kLocalDate:
-      p.local_date = true;
-      break;
-    case WireFault::kTamperedAfterSigning:
-      p.tamper = true;
-      break;
-    case WireFault::kNoAction:
-      c.action.reset();
-      break;
-    case WireFault::kUnknownAction:
-      c.action = *c.action + std::string(kUnknownActionSuffix);
-      break;
-    case WireFault::kNoVersion:
-      c.version.reset();
-      break;
-    case WireFault::kUnknownVersion:
-      c.version = std::string(kUnknownVersion);
-      break;
-    case WireFault::kNoRegion:
-      c.region.reset();
-      break;
-    case WireFault::kUnknownRegion:
-      c.region = std::string(kUnknownRegion);
-      break;
-    case WireFault::kUnknownParameter:
-      if (c.params.is_object()) c.params[std::string(kUnknownParameter)] = "1";
-      break;
-    case WireFault::kWrongMethod:
-      p.http_method = "PUT";
-      break;
     case WireFault::kOversize:
-      p.raw_body = DumpJson(c.params);
+      // The script pads the JSON itself rather than carrying 10 MB of spaces.
+      p.raw_body = DumpJson(planted.call.params);
       p.pad_to = protocol::kV3PostLimitBytes + 1;
       break;
-    case WireFault::kBodyNotObject:
-      p.raw_body = "[" + DumpJson(c.params) + "]";
+    default:
       break;
   }
   return p;

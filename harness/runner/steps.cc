@@ -127,6 +127,88 @@ bool RefusedBeforeLimiter(WireFault f) {
          f != WireFault::kUnknownParameter && f != WireFault::kBodyNotObject;
 }
 
+Planted Plant(const ApiCall& call, const std::string& region, std::int64_t margin) {
+  Planted p;
+  p.call = protocol::Call::Of(call.request, region);
+  protocol::EncodeOptions& o = p.options;
+  protocol::Call& c = p.call;
+  o.style = call.style;
+  o.encoding.space_as_plus = call.encoding.space_as_plus;
+  o.encoding.encode_unreserved = call.encoding.encode_unreserved;
+  o.reverse_param_order = call.encoding.reverse_param_order;
+  o.signature_method = call.encoding.signature_method;
+  o.send_signature_method = call.encoding.send_signature_method;
+  auto body = [&] { return c.params.dump(-1, ' ', false, json::error_handler_t::replace); };
+  switch (call.fault) {
+    case WireFault::kNone:
+      break;
+    case WireFault::kTimestampInsidePast:
+      p.timestamp_shift = -(300 - margin);
+      break;
+    case WireFault::kTimestampInsideFuture:
+      p.timestamp_shift = 300 - margin;
+      break;
+    case WireFault::kTimestampOutsidePast:
+      p.timestamp_shift = -(300 + margin);
+      break;
+    case WireFault::kTimestampOutsideFuture:
+      p.timestamp_shift = 300 + margin;
+      break;
+    case WireFault::kWrongSignature:
+      o.faults.wrong_key = true;
+      break;
+    case WireFault::kUnknownSecretId:
+      p.unknown_secret_id = true;
+      break;
+    case WireFault::kNoAuthorization:
+      o.faults.omit_signature = true;
+      break;
+    case WireFault::kGarbledAuthorization:
+      o.faults.authorization = std::string(planted::kGarbledAuthorization);
+      break;
+    case WireFault::kLocalDate:
+      o.faults.local_date = true;
+      break;
+    case WireFault::kTamperedAfterSigning:
+      o.faults.tamper_after_signing = true;
+      break;
+    case WireFault::kNoAction:
+      c.action.reset();
+      break;
+    case WireFault::kUnknownAction:
+      c.action = *c.action + std::string(planted::kUnknownActionSuffix);
+      break;
+    case WireFault::kNoVersion:
+      c.version.reset();
+      break;
+    case WireFault::kUnknownVersion:
+      c.version = std::string(planted::kUnknownVersion);
+      break;
+    case WireFault::kNoRegion:
+      c.region.reset();
+      break;
+    case WireFault::kUnknownRegion:
+      c.region = std::string(planted::kUnknownRegion);
+      break;
+    case WireFault::kUnknownParameter:
+      if (c.params.is_object()) c.params[std::string(planted::kUnknownParameter)] = "1";
+      break;
+    case WireFault::kWrongMethod:
+      o.faults.method = "PUT";
+      break;
+    case WireFault::kOversize: {
+      std::string padded = body();
+      padded.resize(protocol::kV3PostLimitBytes + 1, ' ');
+      o.faults.raw_body = std::move(padded);
+      break;
+    }
+    case WireFault::kBodyNotObject:
+      o.faults.raw_body = "[" + body() + "]";
+      break;
+  }
+  return p;
+}
+
 bool NeedsControl(const Step& step) {
   return std::holds_alternative<CreateJob>(step) || std::holds_alternative<AdvanceClock>(step);
 }

@@ -88,6 +88,18 @@ struct SameInStyles {
 
 using Step = std::variant<CreateJob, AdvanceClock, ApiCall, SameInStyles>;
 
+// A call as its encoding and wire fault shape it: the parameters and the encoder options, all
+// but what the sender adds (host, nonce, the clock). The Driver encodes it; repro scripts
+// write it out: one mapping from faults to requests serves both.
+struct Planted {
+  protocol::Call call;
+  protocol::EncodeOptions options;   // style, encoding and faults; host/timestamp/nonce unset
+  bool unknown_secret_id = false;    // sign as planted::kUnknownSecretId
+  std::int64_t timestamp_shift = 0;  // seconds added to the sender's clock
+};
+// `margin` is how far inside/outside the 300 s window the timestamp faults go (AUTH-2).
+Planted Plant(const ApiCall& call, const std::string& region, std::int64_t margin);
+
 // One line for people, e.g. `DeleteJob {"JobId":"job-abc"} [query-get, wrong-signature]`.
 std::string Describe(const Step& step);
 bool NeedsControl(const Step& step);

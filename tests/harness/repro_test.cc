@@ -24,11 +24,14 @@
 #include "harness/mock/http_server.h"
 #include "harness/mock/mock_service.h"
 #include "harness/protocol/sign_v3.h"
+#include "tests/testing/temp_dir.h"
 
 extern char** environ;
 
 namespace dj::run {
 namespace {
+
+using dj::testing::TempDir;
 
 using model::Clause;
 using nlohmann::json;
@@ -36,30 +39,6 @@ using protocol::Style;
 
 constexpr Style kAllStyles[] = {Style::kApi3Post, Style::kApi3Get, Style::kQueryGet,
                                 Style::kFormPost};
-
-// A directory under the test's temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "djrepro_test.XXXXXX";
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    const char* made = mkdtemp(buf.data());
-    EXPECT_NE(made, nullptr);
-    path_ = made != nullptr ? made : "";
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // The reference mock with the control extension over loopback HTTP on a free port, reading
 // the real wall clock (the script signs with the real time). Stops when destroyed.

@@ -14,9 +14,12 @@
 #include <utility>
 
 #include "reports/results.h"
+#include "tests/testing/temp_dir.h"
 
 namespace dj::report {
 namespace {
+
+using dj::testing::TempDir;
 
 using namespace std::string_literals;
 using nlohmann::json;
@@ -312,25 +315,6 @@ TEST(JunitXml, SystemOutSummarisesTheRun) {
                      "    <system-err></system-err>\n"),
             std::string::npos);
 }
-
-// A fresh directory under the system temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "djharness-junit-XXXXXX");
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct Validation {
   int exit_code = -1;  // 127: xmllint is not installed
