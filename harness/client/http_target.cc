@@ -78,13 +78,43 @@ Result<std::unique_ptr<HttpTarget>> HttpTarget::Create(const std::string& url,
     client->enable_server_certificate_verification(true);
     if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file);
   }
-  return std::unique_ptr<HttpTarget>(new HttpTarget(std::move(*endpoint), std::move(client)));
+  return std::unique_ptr<HttpTarget>(
+      new HttpTarget(std::move(*endpoint), std::move(client), options));
 }
 
-HttpTarget::HttpTarget(Endpoint endpoint, std::unique_ptr<httplib::Client> client)
-    : endpoint_(std::move(endpoint)), client_(std::move(client)) {}
+HttpTarget::HttpTarget(Endpoint endpoint, std::unique_ptr<httplib::Client> client,
+                       const HttpTargetOptions& options)
+    : endpoint_(std::move(endpoint)),
+      client_(std::move(client)),
+      call_timeout_(options.call_timeout_ms > 0
+                        ? options.call_timeout_ms
+                        : options.connect_timeout_ms + options.write_timeout_ms +
+                              options.read_timeout_ms),
+      max_answer_bytes_(options.max_answer_bytes),
+      watchdog_([this] { Watch(); }) {}
 
-HttpTarget::~HttpTarget() = default;
+HttpTarget::~HttpTarget() {
+  {
+    std::lock_guard lock(mu_);
+    quit_ = true;
+  }
+  cv_.notify_all();
+  watchdog_.join();
+}
+
+void HttpTarget::Watch() {
+  std::unique_lock lock(mu_);
+  while (!quit_) {
+    if (!deadline_) {
+      cv_.wait(lock);
+    } else if (cv_.wait_until(lock, *deadline_) == std::cv_status::timeout && deadline_ &&
+               std::chrono::steady_clock::now() >= *deadline_) {
+      expired_ = true;
+      deadline_.reset();
+      client_->stop();  // safe from another thread: shuts the socket down under the call
+    }
+  }
+}
 
 SendResult HttpTarget::Send(const protocol::HttpRequest& request) {
   httplib::Request req;
@@ -92,12 +122,45 @@ SendResult HttpTarget::Send(const protocol::HttpRequest& request) {
   req.path = request.target;
   for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
   req.body = request.body;
+  std::string body;
+  bool too_large = false;
+  req.content_receiver = [&](const char* data, std::size_t length, std::uint64_t, std::uint64_t) {
+    if (body.size() + length > max_answer_bytes_) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  };
+  {
+    std::lock_guard lock(mu_);
+    expired_ = false;
+    deadline_ = std::chrono::steady_clock::now() + call_timeout_;
+  }
+  cv_.notify_all();
   httplib::Result res = client_->send(req);
-  if (!res) return Failure{TransportError{httplib::to_string(res.error())}};
+  bool expired = false;
+  {
+    std::lock_guard lock(mu_);
+    deadline_.reset();
+    expired = expired_;
+  }
+  cv_.notify_all();
+  if (!res) {
+    if (too_large) {
+      return Failure{TransportError{"the answer is longer than " +
+                                    std::to_string(max_answer_bytes_) + " bytes"}};
+    }
+    if (expired) {
+      return Failure{TransportError{"no whole answer within " +
+                                    std::to_string(call_timeout_.count()) + " ms"}};
+    }
+    return Failure{TransportError{httplib::to_string(res.error())}};
+  }
   protocol::HttpResponse out;
   out.status = res->status;
   for (const auto& [name, value] : res->headers) out.headers.emplace_back(name, value);
-  out.body = res->body;
+  out.body = std::move(body);
   return out;
 }
 

@@ -1,9 +1,16 @@
-// A Target over HTTP or HTTPS on cpp-httplib: keep-alive, connect/read/write timeouts,
-// certificate verification for https (with an optional extra CA file).
+// A Target over HTTP or HTTPS on cpp-httplib: keep-alive, connect/read/write timeouts, a
+// deadline for the whole call (cpp-httplib's timeouts are per read: a server that drips one
+// byte at a time would never trip them), a cap on the answer's size, and certificate
+// verification for https (with an optional extra CA file). One call at a time per object.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "harness/client/target.h"
 
@@ -17,7 +24,9 @@ struct HttpTargetOptions {
   int connect_timeout_ms = 3000;
   int read_timeout_ms = 10000;
   int write_timeout_ms = 10000;
-  std::string ca_file;  // added to the system CAs for https
+  int call_timeout_ms = 0;  // the whole call; 0 = connect + write + read timeouts
+  std::size_t max_answer_bytes = std::size_t{16} << 20;  // a longer body is a transport error
+  std::string ca_file;                                   // added to the system CAs for https
 };
 
 // The parts of an endpoint URL "scheme://host[:port][/]".
@@ -42,9 +51,21 @@ class HttpTarget final : public Target {
   std::string Name() const override;
 
  private:
-  HttpTarget(Endpoint endpoint, std::unique_ptr<httplib::Client> client);
+  HttpTarget(Endpoint endpoint, std::unique_ptr<httplib::Client> client,
+             const HttpTargetOptions& options);
+  // Stops the client when a call outlives its deadline.
+  void Watch();
+
   Endpoint endpoint_;
   std::unique_ptr<httplib::Client> client_;
+  std::chrono::milliseconds call_timeout_;
+  std::size_t max_answer_bytes_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;  // of the call in flight
+  bool expired_ = false;  // the watchdog stopped the call in flight
+  bool quit_ = false;
+  std::thread watchdog_;
 };
 
 }  // namespace dj::client
