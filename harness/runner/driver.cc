@@ -90,8 +90,10 @@ Driver::Driver(client::Target& target, client::Target* control, protocol::Creden
       pacer_(config_.pacer
                  ? config_.pacer
                  : std::make_shared<model::RateLimiter>(PacingWindowMs(config_.pacing_fraction))) {
-  if (control_target_ != nullptr && config_.control)
-    control_.emplace(*control_target_, config_.control_token);
+  // Without a control target there is no control, whatever the configuration says: the
+  // safety rules for targets without it (target-contract §4) must not depend on a flag.
+  config_.control = config_.control && control_target_ != nullptr;
+  if (config_.control) control_.emplace(*control_target_, config_.control_token);
   if (!config_.steady_ms) {
     config_.steady_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -466,10 +468,12 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
   auto id = NamedJob(call.request);
   if (!config_.control && call.request.action == model::Action::kDeleteJob && id &&
       model::IsWellFormedJobId(*id) && store_.Find(*id) == nullptr) {
-    client::Exchange look = Send(Probing(model::DescribeJobRequest(*id)));
-    Record("probe: " + *id + " must not exist before it is deleted", "probe", look, {});
-    if (look.answer.IsSuccess()) {
-      trace_.back().outcome = "exists: the delete is not sent";
+    // The lookup is a DescribeJob like any other: judged (ID-4 for an id that never existed).
+    // Only a plain "no such job" makes the delete safe to send: an answer that is missing,
+    // unreadable, a success or any other code leaves the id's absence unproven.
+    result = RunOne(Probing(model::DescribeJobRequest(*id)), "lookup before deleting " + *id);
+    if (result.outcome != model::Err(model::ErrorCode::kResourceNotFoundJob)) {
+      trace_.back().outcome += " (the delete is not sent: the id's absence is unproven)";
       return result;
     }
   }
@@ -479,9 +483,10 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
   Expectation expected = Expect(call, encoded);
   client::Exchange x = api_.SendEncoded(std::move(encoded));
   ++requests_;
-  result.findings = Judge(call, expected, x);
+  std::vector<Finding> judged = Judge(call, expected, x);
   Observe(call, x);
-  Record(step, "api", x, result.findings);
+  Record(step, "api", x, judged);
+  result.findings.insert(result.findings.end(), judged.begin(), judged.end());
   result.clause = expected.clause;
   if (!x.transport_error) result.outcome = x.answer.AsOutcome();
   std::vector<Finding> probed = Probe(call, x);

@@ -28,7 +28,7 @@ struct Finding {
 struct DriverConfig {
   model::Profile profile = model::Profile::kStrict;
   std::string region = "ap-guangzhou";
-  bool control = true;        // the target offers the control extension
+  bool control = true;        // use the control extension (only when a control target is given)
   std::string control_token;  // sent as X-Conformance-Token when not empty
   protocol::Style probe_style = protocol::Style::kApi3Post;  // style of the driver's own probes
   std::int64_t skew_margin_s = 5;       // AUTH-2 is probed at 300 - margin and 300 + margin seconds

@@ -799,12 +799,13 @@ probe() {
 }
 
 # may_delete JOBID: without the control extension the harness never deletes a well-formed id
-# it did not create that exists (target-contract §4): it looks first.
+# it did not create unless it has seen that id answered ResourceNotFound.Job
+# (target-contract §4): it looks first, and any other answer stops the delete.
 may_delete() {
   [[ -n $control_target || -n ${live[$1]:-} ]] && return 0
-  probe "$1 must not exist before it is deleted" DescribeJob "{\"JobId\":\"$1\"}"
-  if [[ $outcome == success ]]; then
-    printf 'exists: the delete is not sent\n'
+  probe "lookup before deleting $1" DescribeJob "{\"JobId\":\"$1\"}"
+  if [[ $outcome != ResourceNotFound.Job ]]; then
+    printf 'the delete is not sent: the id'"'"'s absence is unproven\n'
     return 1
   fi
   return 0

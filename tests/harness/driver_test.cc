@@ -123,3 +123,38 @@ TEST(Driver, EachFaultIsFoundUnderItsClauseAndTheCorrectMockPasses) {
 
 }  // namespace
 }  // namespace dj::run
+
+namespace dj::run {
+namespace {
+
+// target-contract §4: without the control extension the driver never deletes a job it did not
+// create. A job that exists on the target (made here behind the driver's back) survives a
+// DeleteJob step for its id: the lookup first finds it, and the delete is not sent.
+TEST(Driver, WithoutControlAJobItDidNotCreateIsNeverDeleted) {
+  mock::MockConfig config;
+  config.control = true;  // only this test uses it, to plant the job
+  mock::MockService service(config);
+  client::InProcessTarget target(service);
+  ASSERT_TRUE(client::ControlClient(target)
+                  .PutJob(model::ToControlJson(MakeJob("job-ffffffff", State::kSucceed, {})))
+                  .ok());
+
+  DriverConfig driver_config;
+  Driver driver(target, /*control=*/nullptr, config.credentials.front(), driver_config);
+  ASSERT_TRUE(driver.Begin().ok());
+  std::vector<Finding> findings = driver.Execute(Delete("job-ffffffff"));
+  EXPECT_NE(service.SnapshotStore().Find("job-ffffffff"), nullptr);
+  ASSERT_FALSE(driver.trace().empty());
+  EXPECT_NE(driver.trace().back().outcome.find("the delete is not sent"), std::string::npos);
+  for (const auto& r : driver.trace())
+    EXPECT_EQ(r.request.body.find("job-ffffffff") != std::string::npos &&
+                  protocol::FindHeader(r.request.headers, "X-TC-Action") == "DeleteJob",
+              false);
+  // An id the lookup proves absent is deleted (and answered ResourceNotFound.Job).
+  driver.Execute(Delete("job-00000000"));
+  EXPECT_EQ(driver.trace().back().outcome, "ResourceNotFound.Job");
+  (void)findings;
+}
+
+}  // namespace
+}  // namespace dj::run
