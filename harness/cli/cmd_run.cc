@@ -115,7 +115,7 @@ int RunRun(const ParsedFlags& flags) {
   if (!profile) return fail({2, "--profile must be strict or lenient"});
   config.driver.profile = *profile;
   config.driver.region = flags.Get("region", "ap-guangzhou");
-  auto runs = Number(flags, "runs", 100, 1, 10000000);
+  auto runs = Number(flags, "runs", 200, 1, 10000000);
   auto steps = Number(flags, "max-steps", 40, 1, 10000);
   auto margin = Number(flags, "skew-margin", 5, 1, 290);
   auto seed = Number(flags, "seed", 0, 0, std::numeric_limits<long long>::max());

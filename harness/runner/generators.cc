@@ -237,8 +237,8 @@ rc::Gen<Step> GenFaulty(const GenModel& m) {
   for (WireFault f : AllFaults()) {
     bool fits = std::any_of(m.styles.begin(), m.styles.end(),
                             [f](protocol::Style s) { return FaultFitsStyle(f, s); });
-    // A 10 MB body is costly: one in a few hundred faults.
-    if (fits) faults.push_back({f == WireFault::kOversize ? 1 : 20, rc::gen::just(f)});
+    // A 10 MB body is costly: one in about a hundred faults.
+    if (fits) faults.push_back({f == WireFault::kOversize ? 4 : 20, rc::gen::just(f)});
   }
   std::vector<std::pair<int, IdChoice>> ids = {{3, IdChoice::kExisting}, {1, IdChoice::kNever}};
   return rc::gen::mapcat(Weighted(faults), [m, ids](WireFault fault) {
@@ -355,14 +355,14 @@ rc::Gen<Step> GenStep(const GenModel& m, PropertyKind kind) {
     // deletes are admitted, rarely enough that the limit is still reached.
     options.push_back({20, GenAdvance()});
     options.push_back(
-        {5, GenCall(m, Action::kTerminateJob, {{4, kExisting}, {1, kDeleted}, {1, kNever}})});
+        {8, GenCall(m, Action::kTerminateJob, {{4, kExisting}, {4, kDeleted}, {1, kNever}})});
   }
   // A never-existing id comes first: ids shrink towards it, which turns a delete that only
   // fills the rate-limit window into a harmless one.
   options.push_back({30, GenCall(m, Action::kDeleteJob,
                                  {{10, kNever},
                                   {45, kExisting},
-                                  {10, kDeleted},
+                                  {20, kDeleted},
                                   {15, kNearMiss},
                                   {5, kAbsent},
                                   {5, kWrongType}})});

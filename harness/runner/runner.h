@@ -25,7 +25,7 @@ struct Progress {
 
 struct RunConfig {
   std::uint64_t seed = 1;
-  int runs = 100;      // histories per property and round
+  int runs = 200;      // histories per property and round
   int max_steps = 40;  // the longest history
   std::vector<protocol::Style> styles = {protocol::Style::kApi3Post, protocol::Style::kApi3Get,
                                          protocol::Style::kQueryGet, protocol::Style::kFormPost};
