@@ -193,6 +193,87 @@ void LoadRapidCheckQuietly() {
   (void)loaded;
 }
 
+// One run of a fixed history from a reset target, up to its first judged finding.
+struct Rerun {
+  std::optional<Finding> finding;
+  std::vector<Step> steps;  // those executed, up to the one that found it
+  std::vector<Recorded> trace;
+  std::optional<std::string> fatal;
+};
+
+Rerun RunFixed(const std::vector<Step>& steps, const ClauseFilter& filter, client::Target& target,
+               client::Target* control, const protocol::Credentials& credentials, const DriverConfig& config) {
+  Rerun r;
+  Driver driver(target, control, credentials, config);
+  if (auto begun = driver.Begin(); !begun) {
+    r.fatal = begun.error();
+    return r;
+  }
+  for (const Step& step : steps) {
+    r.steps.push_back(step);
+    std::vector<Finding> findings = driver.Execute(step);
+    if (driver.fatal()) {
+      r.fatal = *driver.fatal();
+      return r;
+    }
+    for (const Finding& f : findings) {
+      if (filter.Excluded(f.clause)) continue;
+      r.finding = f;
+      r.trace = driver.trace();
+      return r;
+    }
+  }
+  return r;
+}
+
+// Simpler histories RapidCheck's shrinking may not reach: without one step, or with a created
+// job made as simple as possible (no tasks; or SUCCEED with no tasks).
+std::vector<std::vector<Step>> SimplerHistories(const std::vector<Step>& steps) {
+  std::vector<std::vector<Step>> out;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    std::vector<Step> fewer = steps;
+    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
+    out.push_back(std::move(fewer));
+  }
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const auto* create = std::get_if<CreateJob>(&steps[i]);
+    if (create == nullptr) continue;
+    for (model::State state : {model::State::kSucceed, create->job.state}) {
+      model::Job simple = create->job;
+      simple.state = state;
+      simple.tasks.clear();
+      if (simple == create->job) continue;
+      std::vector<Step> changed = steps;
+      changed[i] = CreateJob{simple};
+      out.push_back(std::move(changed));
+    }
+  }
+  return out;
+}
+
+// After RapidCheck: greedily take any simpler history whose first judged finding is still the
+// same clause. Histories replay exactly only from a reset target, so only with control.
+void SimplifyFurther(Capture& capture, const ClauseFilter& filter, client::Target& target,
+                     client::Target* control, const protocol::Credentials& credentials,
+                     const DriverConfig& config) {
+  if (control == nullptr || !capture.finding) return;
+  std::string_view id = model::ClauseId(capture.finding->clause);
+  for (bool improved = true; improved;) {
+    improved = false;
+    for (const std::vector<Step>& candidate : SimplerHistories(capture.steps)) {
+      Rerun r = RunFixed(candidate, filter, target, control, credentials, config);
+      if (r.fatal) return;
+      if (r.finding && model::ClauseId(r.finding->clause) == id) {
+        capture.finding = r.finding;
+        capture.steps = std::move(r.steps);
+        capture.trace = std::move(r.trace);
+        improved = true;
+        break;
+      }
+    }
+  }
+}
+
 std::uint64_t RoundSeed(std::uint64_t seed, PropertyKind kind, int round) {
   return seed * std::uint64_t{1000003} + static_cast<std::uint64_t>(kind) * std::uint64_t{7919} +
          static_cast<std::uint64_t>(round);
@@ -351,6 +432,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
         if (silent) break;
         return Failure{RunError{3, "a history failed without a finding: " + failure.description}};
       }
+      SimplifyFurther(capture, filter, target, control, credentials, driver_config);
       std::string id(model::ClauseId(capture.finding->clause));
       reported.insert(id);
       ++totals.failures;
