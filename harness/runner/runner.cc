@@ -202,7 +202,8 @@ struct Rerun {
 };
 
 Rerun RunFixed(const std::vector<Step>& steps, const ClauseFilter& filter, client::Target& target,
-               client::Target* control, const protocol::Credentials& credentials, const DriverConfig& config) {
+               client::Target* control, const protocol::Credentials& credentials,
+               const DriverConfig& config) {
   Rerun r;
   Driver driver(target, control, credentials, config);
   if (auto begun = driver.Begin(); !begun) {
@@ -471,27 +472,23 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   return results;
 }
 
-Result<std::vector<Finding>, RunError> ReplayHistory(const json& steps, const DriverConfig& config,
-                                                     client::Target& target,
-                                                     client::Target* control,
-                                                     const protocol::Credentials& credentials) {
+Result<std::optional<Finding>, RunError> ReplayHistory(const json& steps,
+                                                       const DriverConfig& config,
+                                                       client::Target& target,
+                                                       client::Target* control,
+                                                       const protocol::Credentials& credentials) {
   std::vector<Step> parsed;
   try {
     parsed = steps.get<std::vector<Step>>();
   } catch (const json::exception& e) {
     return Failure{RunError{2, std::string("the recorded history cannot be read: ") + e.what()}};
   }
-  DriverConfig driver_config = config;
-  driver_config.control = control != nullptr;
-  Driver driver(target, control, credentials, driver_config);
-  if (auto begun = driver.Begin(); !begun) return Failure{RunError{3, begun.error()}};
-  std::vector<Finding> findings;
-  for (const Step& step : parsed) {
-    std::vector<Finding> found = driver.Execute(step);
-    if (driver.fatal()) return Failure{RunError{3, *driver.fatal()}};
-    findings.insert(findings.end(), found.begin(), found.end());
-  }
-  return findings;
+  const std::set<std::string> none;
+  const std::string all;
+  Rerun r =
+      RunFixed(parsed, ClauseFilter{none, all, std::nullopt}, target, control, credentials, config);
+  if (r.fatal) return Failure{RunError{3, *r.fatal}};
+  return r.finding;
 }
 
 }  // namespace dj::run

@@ -54,12 +54,14 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
                                                  client::Target* control,
                                                  const protocol::Credentials& credentials);
 
-// Re-run one recorded failing history; the findings it produced, or why it could not run.
-Result<std::vector<Finding>, RunError> ReplayHistory(const nlohmann::json& steps,
-                                                     const DriverConfig& config,
-                                                     client::Target& target,
-                                                     client::Target* control,
-                                                     const protocol::Credentials& credentials);
+// Re-run one recorded history from a reset target: the first finding of a judged clause it
+// produces (as when it was recorded), std::nullopt when it breaks nothing now, or why it could
+// not run.
+Result<std::optional<Finding>, RunError> ReplayHistory(const nlohmann::json& steps,
+                                                       const DriverConfig& config,
+                                                       client::Target& target,
+                                                       client::Target* control,
+                                                       const protocol::Credentials& credentials);
 
 // Whether a clause id matches a glob of '*' and '?' (the --only flag).
 bool ClauseMatches(std::string_view glob, std::string_view id);

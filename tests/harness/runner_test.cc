@@ -108,11 +108,10 @@ TEST_P(FaultFound, UnderItsOwnClauseWithAShortHistoryThatReplays) {
                                                                           : mock::FaultSet{}));
     DriverConfig driver;
     driver.wall_seconds = [&f] { return f.wall().load(); };
-    auto findings = ReplayHistory(c.failure->steps, driver, f.target(), &f.target(),
-                                  testing::DefaultCredentials());
-    ASSERT_TRUE(findings.ok());
-    bool again = std::any_of(findings->begin(), findings->end(),
-                             [&](const Finding& x) { return model::ClauseId(x.clause) == clause; });
+    auto found = ReplayHistory(c.failure->steps, driver, f.target(), &f.target(),
+                               testing::DefaultCredentials());
+    ASSERT_TRUE(found.ok());
+    bool again = found->has_value() && model::ClauseId((*found)->clause) == clause;
     EXPECT_EQ(again, faulty) << (faulty ? "the replay does not fail"
                                         : "the replay fails against the correct mock");
   }
