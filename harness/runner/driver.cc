@@ -64,8 +64,11 @@ protocol::HttpRequest EncodeCall(const ApiCall& call, const protocol::EncodeOpti
 
 }  // namespace
 
-std::int64_t PacingWindowMs(double fraction) {
-  return static_cast<std::int64_t>(1000.0 / fraction);
+model::RateJudgeOptions JudgeOptions(const DriverConfig& config, bool control) {
+  model::RateJudgeOptions o;
+  o.slack = config.rate_slack;
+  o.margin_ms = control ? 0 : config.rate_margin_ms;
+  return o;
 }
 
 int DriverConfig::LimitOf(model::Action a) const {
@@ -77,19 +80,17 @@ Driver::Driver(client::Target& target, client::Target* control, protocol::Creden
                DriverConfig config)
     : target_(target),
       control_target_(control),
-      credentials_(std::move(credentials)),
+      credentials_({std::move(credentials)}),
       config_(std::move(config)),
-      api_(target, credentials_,
-           [&] {
-             client::ClientConfig c;
-             c.region = config_.region;
-             c.seed = config_.seed;
-             c.wall_seconds = config_.wall_seconds;
-             return c;
-           }()),
-      pacer_(config_.pacer
-                 ? config_.pacer
-                 : std::make_shared<model::RateLimiter>(PacingWindowMs(config_.pacing_fraction))) {
+      api_(target, credentials_.front(), [&] {
+        client::ClientConfig c;
+        c.region = config_.region;
+        c.seed = config_.seed;
+        c.wall_seconds = config_.wall_seconds;
+        return c;
+      }()) {
+  credentials_.insert(credentials_.end(), config_.more_credentials.begin(),
+                      config_.more_credentials.end());
   // Without a control target there is no control, whatever the configuration says: the
   // safety rules for targets without it (target-contract §4) must not depend on a flag.
   config_.control = config_.control && control_target_ != nullptr;
@@ -106,13 +107,21 @@ Driver::Driver(client::Target& target, client::Target* control, protocol::Creden
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     };
   }
+  pacer_ = config_.pacer ? config_.pacer
+                         : std::make_shared<client::Pacer>(config_.pacing_fraction,
+                                                           config_.steady_ms, config_.sleep_ms);
+  // With control every history starts from a reset target, so from an empty judge; without,
+  // the target's limiter remembers every history of the run, and so must the judge.
+  judge_ = !config_.control && config_.rate_judge
+               ? config_.rate_judge
+               : std::make_shared<model::RateJudge>(JudgeOptions(config_, config_.control));
 }
 
 Result<bool> Driver::Begin() {
   trace_.clear();
   request_ids_.clear();
   store_.Clear();
-  limiter_.Reset();
+  if (config_.control) judge_->Reset();
   now_ms_ = 0;
   if (control_) {
     auto reset = control_->Reset();
@@ -130,11 +139,19 @@ std::vector<Finding> Driver::Execute(const Step& step) {
     fatal_ = "the step needs the control extension, which this target does not offer: " + text;
     return {};
   }
+  if (static_cast<std::size_t>(CredentialNeeded(step)) >= credentials_.size()) {
+    fatal_ =
+        "the step needs a second credential (TENCENTCLOUD_SECRET_ID_2 and "
+        "TENCENTCLOUD_SECRET_KEY_2), which this run was not given: " +
+        text;
+    return {};
+  }
   return std::visit(
       [&](const auto& s) -> std::vector<Finding> {
         using T = std::decay_t<decltype(s)>;
         if constexpr (std::is_same_v<T, CreateJob>) return RunCreate(s, text);
         if constexpr (std::is_same_v<T, AdvanceClock>) return RunAdvance(s, text);
+        if constexpr (std::is_same_v<T, Pause>) return RunPause(s, text);
         if constexpr (std::is_same_v<T, ApiCall>) return RunApi(s, text);
         if constexpr (std::is_same_v<T, SameInStyles>) return RunSameInStyles(s, text);
       },
@@ -167,6 +184,12 @@ std::vector<Finding> Driver::RunAdvance(const AdvanceClock& advance, const std::
   return {};
 }
 
+std::vector<Finding> Driver::RunPause(const Pause& pause, const std::string& step) {
+  if (pause.ms > 0) config_.sleep_ms(pause.ms);
+  trace_.push_back({step, "control", {}, std::nullopt, {}, "waited", {}});
+  return {};
+}
+
 std::optional<std::string> Driver::NamedJob(const model::ApiRequest& request) const {
   if (!request.params.is_object()) return std::nullopt;
   auto it = request.params.find("JobId");
@@ -178,23 +201,31 @@ ApiCall Driver::Probing(model::ApiRequest request) const {
   return ApiCall{std::move(request), config_.probe_style, Encoding{}, WireFault::kNone};
 }
 
-void Driver::Pace(model::Action action) {
-  int limit = config_.LimitOf(action);
+const protocol::Credentials& Driver::CredentialsOf(const ApiCall& call) const {
+  auto i = static_cast<std::size_t>(call.credential);
+  return i < credentials_.size() ? credentials_[i] : credentials_.front();
+}
+
+model::RateKey Driver::RateKeyOf(const ApiCall& call) const {
+  return {CredentialsOf(call).secret_id, call.request.action, config_.region};
+}
+
+std::int64_t Driver::LimiterNow() const { return config_.control ? now_ms_ : config_.steady_ms(); }
+
+void Driver::Pace(const ApiCall& call) {
+  int limit = config_.LimitOf(call.request.action);
   if (config_.control || limit <= 0) return;
-  model::RateKey key{credentials_.secret_id, action, config_.region};
-  std::int64_t now = config_.steady_ms();
-  std::int64_t next = pacer_->NextAdmission(key, now, limit);
-  if (next > now) {
-    config_.sleep_ms(next - now);
-    pacing_ms_ += next - now;
+  if (call.paced) {
+    pacing_ms_ += pacer_->Acquire(RateKeyOf(call), limit);
+  } else {
+    pacer_->Spend(RateKeyOf(call), limit);
   }
-  pacer_->Admit(key, std::max(next, config_.steady_ms()), limit);
 }
 
 client::Exchange Driver::Send(const ApiCall& call) {
-  Pace(call.request.action);
+  Pace(call);
   client::Exchange x = api_.SendEncoded(
-      EncodeCall(call, api_.Options(), config_.region, credentials_, config_.skew_margin_s));
+      EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call), config_.skew_margin_s));
   ++requests_;
   return x;
 }
@@ -229,17 +260,12 @@ Driver::Expectation Driver::Expect(const ApiCall& call, const protocol::HttpRequ
     e.clause = *fault_clause;
     return e;
   }
-  // With control the model runs the target's limiter on its virtual clock; without, requests
-  // are paced below the limit and must all be admitted (RL-1).
-  int limit = config_.LimitOf(call.request.action);
-  if (limit > 0) {
+  // From here on the request counts against the action's limit (target-contract §3); what
+  // the limiter must do with it is known once it has been sent (ExpectRate).
+  e.limit = config_.LimitOf(call.request.action);
+  if (e.limit > 0) {
     e.counted = true;
-    if (config_.control &&
-        !limiter_.Admit({credentials_.secret_id, call.request.action, config_.region}, now_ms_,
-                        limit)) {
-      e.clause = Clause::kRateExceeded;
-      return e;
-    }
+    e.rate_key = RateKeyOf(call);
   }
   if (fault_clause) {
     e.clause = *fault_clause;
@@ -249,6 +275,16 @@ Driver::Expectation Driver::Expect(const ApiCall& call, const protocol::HttpRequ
   e.reached_model = true;
   e.clause = e.decision.clause;
   return e;
+}
+
+void Driver::ExpectRate(Expectation& e, model::Interval when) const {
+  e.when = when;
+  if (!e.counted) return;
+  e.rate = judge_->Judge(e.rate_key, when, e.limit);
+  if (e.rate.must_refuse) {
+    e.clause = Clause::kRateExceeded;
+    e.reached_model = false;
+  }
 }
 
 std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
@@ -279,10 +315,50 @@ std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
 
   auto outcome = x.answer.AsOutcome();
   if (!outcome) return out;  // not an envelope, or a code the project does not know: ENV-* said so
-  const model::ClauseInfo& info = model::Info(expected.clause);
+  bool limit_code =
+      outcome->kind == model::OutcomeKind::kError && model::IsRateLimitCode(outcome->code);
+  // Actions outside the contract's limit may still be limited by a target: a transient answer
+  // from which nothing is judged (target-contract §3).
+  if (limit_code && config_.LimitOf(action) <= 0) return out;
   bool well_formed = call.fault == WireFault::kNone || !ExpectedClause(call.fault, call.style);
   if (well_formed) Check(Clause::kRobNoInternalError);
-  if (expected.counted && expected.clause != Clause::kRateExceeded) Check(Clause::kRateLiveness);
+  bool lenient = config_.profile == model::Profile::kLenient;
+  if (expected.counted && expected.clause != Clause::kRateExceeded) {
+    // The limiter's demands on a request it need not refuse: RL-1 when the stream over every
+    // credential was paced, RL-4 when only this credential's own stream was.
+    bool demanded = expected.rate.must_admit || (expected.rate.must_admit_own && !lenient);
+    if (expected.rate.must_admit) Check(Clause::kRateLiveness);
+    if (!expected.rate.must_admit && expected.rate.must_admit_own && !lenient)
+      Check(Clause::kRatePerCredential);
+    if (limit_code) {
+      if (!demanded) {
+        expected.clause = Clause::kRateExceeded;  // a refusal the judge allows
+        return out;
+      }
+      std::string sent = std::to_string(expected.rate.sent_in_window + 1);
+      std::string limit = std::to_string(expected.limit);
+      if (expected.rate.must_admit) {
+        out.push_back({Clause::kRateLiveness,
+                       "answered " + model::ToString(*outcome) + " although only " + sent + " " +
+                           std::string(model::ActionName(call.request.action)) +
+                           " requests, this one included, were sent within one second (limit " +
+                           limit + ")"});
+      } else {
+        out.push_back(
+            {Clause::kRatePerCredential, "answered " + model::ToString(*outcome) +
+                                             " although this credential sent "
+                                             "only " +
+                                             sent +
+                                             " requests, this one included, within one second "
+                                             "(limit " +
+                                             limit +
+                                             "): the other credential's requests spent its "
+                                             "limit"});
+      }
+      return out;
+    }
+  }
+  const model::ClauseInfo& info = model::Info(expected.clause);
   if (info.judged) {
     Check(expected.clause);
     std::vector<model::Outcome> allowed = model::Allowed(expected.clause, config_.profile);
@@ -291,28 +367,22 @@ std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
       // Lenient: the target may ignore the fault and answer the request as if it were valid.
       ApiCall valid = call;
       valid.fault = WireFault::kNone;
-      model::RateLimiter saved = limiter_;
       Expectation alt = Expect(valid, x.request);
+      ExpectRate(alt, expected.when);
       ok = Contains(model::Allowed(alt.clause, config_.profile), *outcome);
-      if (ok) {
-        expected = alt;
-      } else {
-        limiter_ = saved;
-      }
+      if (ok) expected = alt;
     }
     if (!ok) {
       std::string what = "answered " + model::ToString(*outcome) + "; " +
                          std::string(model::ClauseId(expected.clause)) + " expects " +
                          AllowedText(allowed);
+      if (expected.clause == Clause::kRateExceeded) {
+        what += ": " + std::to_string(expected.rate.admitted_in_window) +
+                " requests were already admitted within the second before it (limit " +
+                std::to_string(expected.limit) + ")";
+      }
       if (*outcome == model::Err(model::ErrorCode::kInternalError)) {
         out.push_back({Clause::kRobNoInternalError, what});
-      } else if (outcome->kind == model::OutcomeKind::kError &&
-                 model::IsRateLimitCode(outcome->code) && expected.counted &&
-                 expected.clause != Clause::kRateExceeded) {
-        out.push_back({Clause::kRateLiveness, "answered " + model::ToString(*outcome) +
-                                                  " although the model admits the request (" +
-                                                  std::string(model::ClauseId(expected.clause)) +
-                                                  ")"});
       } else {
         out.push_back({expected.clause, what});
       }
@@ -477,17 +547,27 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
       return result;
     }
   }
-  Pace(call.request.action);
+  Pace(call);
   protocol::HttpRequest encoded =
-      EncodeCall(call, api_.Options(), config_.region, credentials_, config_.skew_margin_s);
+      EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call), config_.skew_margin_s);
   Expectation expected = Expect(call, encoded);
+  std::int64_t sent = LimiterNow();
   client::Exchange x = api_.SendEncoded(std::move(encoded));
   ++requests_;
+  ExpectRate(expected, {sent, LimiterNow()});
   std::vector<Finding> judged = Judge(call, expected, x);
+  bool limited = !x.transport_error && x.answer.code && model::IsRateLimitCode(*x.answer.code);
+  if (expected.counted) {
+    judge_->Record(expected.rate_key, expected.when,
+                   x.transport_error ? model::Admission::kUnknown
+                   : limited         ? model::Admission::kRefused
+                                     : model::Admission::kAdmitted);
+  }
   Observe(call, x);
   Record(step, "api", x, judged);
   result.findings.insert(result.findings.end(), judged.begin(), judged.end());
   result.clause = expected.clause;
+  result.limited = limited;
   if (!x.transport_error) result.outcome = x.answer.AsOutcome();
   std::vector<Finding> probed = Probe(call, x);
   result.findings.insert(result.findings.end(), probed.begin(), probed.end());
@@ -505,7 +585,8 @@ std::vector<Finding> Driver::RunSameInStyles(const SameInStyles& same, const std
   std::vector<Finding> out = first.findings;
   out.insert(out.end(), second.findings.begin(), second.findings.end());
   // Compare only when the model expects the same of both (a rate limit may split them).
-  if (first.clause && first.clause == second.clause && first.outcome && second.outcome) {
+  if (first.clause && first.clause == second.clause && first.outcome && second.outcome &&
+      !first.limited && !second.limited) {
     Check(Clause::kStyleSame);
     if (*first.outcome != *second.outcome) {
       out.push_back({Clause::kStyleSame, std::string(protocol::StyleName(same.first)) +

@@ -13,8 +13,9 @@
 #include <vector>
 
 #include "harness/client/api_client.h"
+#include "harness/client/pacer.h"
 #include "harness/runner/steps.h"
-#include "models/rate_limit.h"
+#include "models/rate_judge.h"
 #include "models/store.h"
 
 namespace dj::run {
@@ -33,11 +34,19 @@ struct DriverConfig {
   protocol::Style probe_style = protocol::Style::kApi3Post;  // style of the driver's own probes
   std::int64_t skew_margin_s = 5;       // AUTH-2 is probed at 300 - margin and 300 + margin seconds
   std::map<model::Action, int> limits;  // requests per second; absent = actions.def default
+  // The run's other credentials: ApiCall::credential 1 is more_credentials[0] (RL-4).
+  std::vector<protocol::Credentials> more_credentials;
+  // Judging the target's limiter (model/rate_judge.h): admissions a window may hold as a
+  // multiple of the limit (2 accepts fixed-window limiters), and in real time how far the
+  // target's clock may misjudge a gap.
+  int rate_slack = 1;
+  std::int64_t rate_margin_ms = 50;
   // Without control the driver paces rate-limited actions to this fraction of their limit,
-  // with a pacer that outlives one history (the target's limiter does too). Empty: the driver
-  // makes its own.
+  // with a pacer that outlives one history (the target's limiter does too), and judges the
+  // target's limiter with a judge that does too. Empty: the driver makes its own.
   double pacing_fraction = 0.9;
-  std::shared_ptr<model::RateLimiter> pacer;
+  std::shared_ptr<client::Pacer> pacer;
+  std::shared_ptr<model::RateJudge> rate_judge;
   std::uint64_t seed = 1;  // v1 nonces
   // Clocks and waiting, injectable for tests; default to the system's.
   std::function<std::int64_t()> wall_seconds;
@@ -47,8 +56,8 @@ struct DriverConfig {
   int LimitOf(model::Action a) const;
 };
 
-// The window of a pacer that keeps to `fraction` of a per-second limit.
-std::int64_t PacingWindowMs(double fraction);
+// The options of the judge of a target's limiter: virtual time (control) or real time.
+model::RateJudgeOptions JudgeOptions(const DriverConfig& config, bool control);
 
 // One request of the current history and what became of it.
 struct Recorded {
@@ -89,6 +98,10 @@ class Driver {
     model::Decision decision;  // for requests that reach the model
     bool reached_model = false;
     bool counted = false;  // the request counted against a rate limit
+    model::RateKey rate_key;
+    int limit = 0;
+    model::Interval when;     // when it was sent and answered, on the limiter's clock
+    model::RateVerdict rate;  // what any conformant limiter must do with it
   };
 
   // One API call's findings, with what the model expected and what was answered.
@@ -96,6 +109,7 @@ class Driver {
     std::vector<Finding> findings;
     std::optional<model::Clause> clause;
     std::optional<model::Outcome> outcome;
+    bool limited = false;  // refused by a limiter, as the judge allows
   };
 
   ApiResult RunOne(const ApiCall& call, const std::string& step);
@@ -104,10 +118,14 @@ class Driver {
   std::vector<Finding> RunCreate(const CreateJob& create, const std::string& step);
   std::vector<Finding> RunAdvance(const AdvanceClock& advance, const std::string& step);
 
+  std::vector<Finding> RunPause(const Pause& pause, const std::string& step);
+
   // Pace, encode and send one call without judging it (the driver's own probes).
   client::Exchange Send(const ApiCall& call);
-  // What the model expects of the encoded call; counts it against the model's rate limiter.
+  // What the model expects of the encoded call, before the limiter is considered.
   Expectation Expect(const ApiCall& call, const protocol::HttpRequest& encoded);
+  // What the limiter must do with a counted request sent during `when` (RL-1, RL-2, RL-4).
+  void ExpectRate(Expectation& e, model::Interval when) const;
   // Judge an answer: envelope, outcome, OBS-1, GONE-2. May replace `expected` when the lenient
   // profile accepts the answer as if the fault were absent.
   std::vector<Finding> Judge(const ApiCall& call, Expectation& expected, const client::Exchange& x);
@@ -115,8 +133,13 @@ class Driver {
   void Observe(const ApiCall& call, const client::Exchange& x);
   // Look at the target after a refusal or a deletion: ISO-1, ISO-2, ISO-3, RL-3, ROB-1.
   std::vector<Finding> Probe(const ApiCall& call, const client::Exchange& x);
-  // Without control: wait until a rate-limited action may be sent.
-  void Pace(model::Action action);
+  // Without control: wait until a rate-limited action may be sent (or, for an unpaced call,
+  // tell the pacer it went).
+  void Pace(const ApiCall& call);
+  // The limiter's clock: virtual with control, real (steady) without.
+  std::int64_t LimiterNow() const;
+  const protocol::Credentials& CredentialsOf(const ApiCall& call) const;
+  model::RateKey RateKeyOf(const ApiCall& call) const;
 
   void Check(model::Clause c) { ++checks_[c]; }
   void Record(const std::string& step, const std::string& kind, const client::Exchange& x,
@@ -126,15 +149,15 @@ class Driver {
 
   client::Target& target_;
   client::Target* control_target_;
-  protocol::Credentials credentials_;
+  std::vector<protocol::Credentials> credentials_;  // [0] the main one, then more_credentials
   DriverConfig config_;
   client::ApiClient api_;
   std::optional<client::ControlClient> control_;
 
   model::Store store_;
-  model::RateLimiter limiter_;  // the target's limiter as the model sees it (control mode)
-  std::int64_t now_ms_ = 0;     // the target's virtual clock (control mode)
-  std::shared_ptr<model::RateLimiter> pacer_;  // our own pacing (without control)
+  std::int64_t now_ms_ = 0;                  // the target's virtual clock (control mode)
+  std::shared_ptr<client::Pacer> pacer_;     // our own pacing (without control)
+  std::shared_ptr<model::RateJudge> judge_;  // what the target's limiter must do
   std::set<std::string> request_ids_;
 
   std::vector<Recorded> trace_;

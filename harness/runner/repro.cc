@@ -327,14 +327,17 @@ void EmitCall(std::string& out, const ApiCall& call, const ReproTarget& target,
   bool guarded = call.request.action == model::Action::kDeleteJob && !job.empty();
   std::string indent = guarded ? "  " : "";
   if (guarded) out += "if may_delete " + Word(job) + "; then\n";
-  if (int limit = model::DefaultLimitPerSecond(call.request.action); limit > 0) {
+  if (int limit = model::DefaultLimitPerSecond(call.request.action); limit > 0 && call.paced) {
     out += indent + "pace " + action + " " + std::to_string(limit) + "\n";
   }
+  if (call.credential != 0)
+    out += indent + "use_credential " + std::to_string(call.credential + 1) + "\n";
   if (protocol::IsV3(p.style)) {
     EmitV3(out, indent, p);
   } else {
     EmitV1(out, indent, p);
   }
+  if (call.credential != 0) out += indent + "use_credential 1\n";
   if (!capture.empty()) out += indent + std::string(capture) + "=$outcome\n";
   bool faulty = ExpectedClause(call.fault, call.style).has_value();
   out += indent + "after_call " + action + " " + (faulty ? "1" : "0") + " " +
@@ -367,6 +370,7 @@ void EmitStep(std::string& out, std::size_t number, const Step& step, const Repr
     void operator()(const AdvanceClock& s) const {
       out += "advance_clock " + std::to_string(s.ms) + "\n";
     }
+    void operator()(const Pause& s) const { out += "wait_ms " + std::to_string(s.ms) + "\n"; }
     void operator()(const ApiCall& s) const { EmitCall(out, s, target, ""); }
     void operator()(const SameInStyles& s) const {
       out += "first='' second=''\n";
@@ -402,8 +406,26 @@ done
 if [[ -z ${TENCENTCLOUD_SECRET_ID:-} || -z ${TENCENTCLOUD_SECRET_KEY:-} ]]; then
   usage_error "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN for temporary credentials): this script reads credentials from the environment only"
 fi
+if ((second_credential_needed)) && [[ -z ${TENCENTCLOUD_SECRET_ID_2:-} || -z ${TENCENTCLOUD_SECRET_KEY_2:-} ]]; then
+  usage_error "this history signs some requests with a second credential: set TENCENTCLOUD_SECRET_ID_2 and TENCENTCLOUD_SECRET_KEY_2 too"
+fi
 secret_id=$TENCENTCLOUD_SECRET_ID
 secret_key=$TENCENTCLOUD_SECRET_KEY
+
+# use_credential N: sign what follows with credential N (1: TENCENTCLOUD_SECRET_ID, 2:
+# TENCENTCLOUD_SECRET_ID_2), as the harness does for one credential's traffic against another's.
+use_credential() {
+  if [[ $1 == 2 ]]; then
+    secret_id=$TENCENTCLOUD_SECRET_ID_2 secret_key=$TENCENTCLOUD_SECRET_KEY_2
+  else
+    secret_id=$TENCENTCLOUD_SECRET_ID secret_key=$TENCENTCLOUD_SECRET_KEY
+  fi
+}
+
+# wait_ms N: a rate-limit schedule's gap, in real time.
+wait_ms() {
+  sleep "$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))"
+}
 token=${TENCENTCLOUD_SESSION_TOKEN:-}
 
 target=${DJ_TARGET:-$recorded_target}
@@ -899,6 +921,8 @@ std::string ReproScript(const std::vector<Step>& steps, const ReproTarget& targe
 # usage: TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=... bash THIS_SCRIPT
 #   TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY  required (TENCENTCLOUD_SESSION_TOKEN too
 #                        for temporary credentials); never written anywhere but the requests
+#   TENCENTCLOUD_SECRET_ID_2, TENCENTCLOUD_SECRET_KEY_2  a second credential, required when
+#                        second_credential_needed=1 below (RL-4 histories)
 #   DJ_TARGET            the API endpoint instead of the recorded one
 #   DJ_CONTROL_TARGET    the control extension's endpoint (default: as recorded below)
 #   DJ_CONTROL_TOKEN     the control token, when the target needs one
@@ -919,6 +943,9 @@ std::string ReproScript(const std::vector<Step>& steps, const ReproTarget& targe
   out += "curl_url_limit=" + std::to_string(kCurlUrlLimit) +
          "  # curl reads at most ~100 KB per line of its config file\n";
   out += "canary=" + Quote(kCanaryId) + "  # the harness's canary JobId\n";
+  bool second = std::any_of(steps.begin(), steps.end(),
+                            [](const Step& s) { return CredentialNeeded(s) > 0; });
+  out += std::string("second_credential_needed=") + (second ? "1" : "0") + "\n";
   out += kLibrary;
   for (std::size_t i = 0; i < steps.size(); ++i) EmitStep(out, i + 1, steps[i], target);
   out += "\nprintf '\\n== done: %s steps\\n' " + std::to_string(steps.size()) + "\n";

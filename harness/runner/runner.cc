@@ -378,9 +378,15 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
 
   DriverConfig driver_config = config.driver;
   driver_config.control = control != nullptr;
+  // One pacer and one judge of the target's limiter for the whole run: without control the
+  // target's limiter remembers every history, so they must too.
   if (!driver_config.pacer) {
-    driver_config.pacer =
-        std::make_shared<model::RateLimiter>(PacingWindowMs(driver_config.pacing_fraction));
+    driver_config.pacer = std::make_shared<client::Pacer>(
+        driver_config.pacing_fraction, driver_config.steady_ms, driver_config.sleep_ms);
+  }
+  if (!driver_config.rate_judge) {
+    driver_config.rate_judge =
+        std::make_shared<model::RateJudge>(JudgeOptions(driver_config, control != nullptr));
   }
   driver_config.probe_style = config.styles.front();
   GenModel initial;

@@ -213,6 +213,11 @@ bool NeedsControl(const Step& step) {
   return std::holds_alternative<CreateJob>(step) || std::holds_alternative<AdvanceClock>(step);
 }
 
+int CredentialNeeded(const Step& step) {
+  const auto* call = std::get_if<ApiCall>(&step);
+  return call != nullptr ? call->credential : 0;
+}
+
 std::string Describe(const Step& step) {
   struct Visitor {
     std::string operator()(const CreateJob& s) const {
@@ -229,11 +234,13 @@ std::string Describe(const Step& step) {
     std::string operator()(const AdvanceClock& s) const {
       return "control: advance the clock " + std::to_string(s.ms) + " ms";
     }
+    std::string operator()(const Pause& s) const { return "wait " + std::to_string(s.ms) + " ms"; }
     std::string operator()(const ApiCall& s) const {
       std::string out = std::string(model::ActionName(s.request.action)) + " " +
                         ShortParams(s.request.params) + " [" +
                         std::string(protocol::StyleName(s.style));
       if (s.fault != WireFault::kNone) out += ", " + std::string(WireFaultName(s.fault));
+      if (s.credential != 0) out += ", credential " + std::to_string(s.credential + 1);
       return out + "]";
     }
     std::string operator()(const SameInStyles& s) const {
@@ -253,13 +260,18 @@ void to_json(json& j, const Step& step) {
     json operator()(const AdvanceClock& s) const {
       return {{"Step", "AdvanceClock"}, {"Ms", s.ms}};
     }
+    json operator()(const Pause& s) const { return {{"Step", "Pause"}, {"Ms", s.ms}}; }
     json operator()(const ApiCall& s) const {
-      return {{"Step", "Api"},
-              {"Action", model::ActionName(s.request.action)},
-              {"Params", s.request.params},
-              {"Style", protocol::StyleName(s.style)},
-              {"Encoding", EncodingJson(s.encoding)},
-              {"Fault", WireFaultName(s.fault)}};
+      json j = {{"Step", "Api"},
+                {"Action", model::ActionName(s.request.action)},
+                {"Params", s.request.params},
+                {"Style", protocol::StyleName(s.style)},
+                {"Encoding", EncodingJson(s.encoding)},
+                {"Fault", WireFaultName(s.fault)}};
+      // Written only when not the default, so older replay files read the same.
+      if (s.credential != 0) j["Credential"] = s.credential;
+      if (!s.paced) j["Paced"] = false;
+      return j;
     }
     json operator()(const SameInStyles& s) const {
       return {
@@ -286,11 +298,19 @@ void from_json(const json& j, Step& step) {
     step = CreateJob{std::move(*parsed)};
   } else if (kind == "AdvanceClock") {
     step = AdvanceClock{j.at("Ms").get<std::int64_t>()};
+  } else if (kind == "Pause") {
+    std::int64_t ms = j.at("Ms").get<std::int64_t>();
+    if (ms < 0 || ms > 600000) throw json::other_error::create(501, "Pause out of range", &j);
+    step = Pause{ms};
   } else if (kind == "Api") {
     auto fault = WireFaultFromName(j.at("Fault").get<std::string>());
     if (!fault) throw json::other_error::create(501, "unknown wire fault", &j);
-    step =
-        ApiCall{RequestFrom(j), StyleFrom(j.at("Style")), EncodingFrom(j.at("Encoding")), *fault};
+    ApiCall call{RequestFrom(j), StyleFrom(j.at("Style")), EncodingFrom(j.at("Encoding")), *fault};
+    call.credential = j.value("Credential", 0);
+    if (call.credential < 0 || call.credential > 1)
+      throw json::other_error::create(501, "Credential must be 0 or 1", &j);
+    call.paced = j.value("Paced", true);
+    step = std::move(call);
   } else if (kind == "SameInStyles") {
     step = SameInStyles{RequestFrom(j), StyleFrom(j.at("First").at("Style")),
                         EncodingFrom(j.at("First").at("Encoding")),

@@ -67,12 +67,24 @@ struct AdvanceClock {
   friend bool operator==(const AdvanceClock&, const AdvanceClock&) = default;
 };
 
+// Real time: wait before the next step (the rate-limit schedules of a target without a
+// control clock).
+struct Pause {
+  std::int64_t ms = 0;
+  friend bool operator==(const Pause&, const Pause&) = default;
+};
+
 // One API request.
 struct ApiCall {
   model::ApiRequest request;
   protocol::Style style = protocol::Style::kApi3Post;
   Encoding encoding;
   WireFault fault = WireFault::kNone;
+  // Which of the run's credentials signs it: 0 the main one, 1 the second (RL-4).
+  int credential = 0;
+  // Without a control clock the harness paces rate-limited actions below their limit; the
+  // rate-limit schedules set this to false, since their timing is the point.
+  bool paced = true;
   friend bool operator==(const ApiCall&, const ApiCall&) = default;
 };
 
@@ -86,7 +98,7 @@ struct SameInStyles {
   friend bool operator==(const SameInStyles&, const SameInStyles&) = default;
 };
 
-using Step = std::variant<CreateJob, AdvanceClock, ApiCall, SameInStyles>;
+using Step = std::variant<CreateJob, AdvanceClock, Pause, ApiCall, SameInStyles>;
 
 // A call as its encoding and wire fault shape it: the parameters and the encoder options, all
 // but what the sender adds (host, nonce, the clock). The Driver encodes it; repro scripts
@@ -103,6 +115,8 @@ Planted Plant(const ApiCall& call, const std::string& region, std::int64_t margi
 // One line for people, e.g. `DeleteJob {"JobId":"job-abc"} [query-get, wrong-signature]`.
 std::string Describe(const Step& step);
 bool NeedsControl(const Step& step);
+// The highest credential index the step signs with (0 when only the main one).
+int CredentialNeeded(const Step& step);
 
 void to_json(nlohmann::json& j, const Step& step);
 // Throws nlohmann::json::exception on a malformed step (replay files are checked at the edge).
