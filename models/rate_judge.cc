@@ -32,6 +32,7 @@ RateVerdict RateJudge::Judge(const RateKey& key, Interval when, int limit) const
       }
     }
   }
+  v.sent_in_window_all = sent_any;
   v.must_admit_own = v.sent_in_window + 1 <= limit;
   v.must_admit = sent_any + 1 <= limit;
   v.must_refuse = v.admitted_in_window >= limit * options_.slack;
@@ -44,6 +45,17 @@ void RateJudge::Record(const RateKey& key, Interval when, Admission admission) {
   const std::int64_t horizon = options_.window_ms + options_.margin_ms;
   while (!log.empty() && when.from_ms - log.front().when.to_ms >= horizon) log.pop_front();
   log.push_back({when, admission});
+}
+
+std::optional<std::int64_t> RateJudge::QuietFrom() const {
+  std::optional<std::int64_t> latest;
+  for (const auto& [key, log] : log_) {
+    for (const Sent& s : log) {
+      if (!latest || s.when.to_ms > *latest) latest = s.when.to_ms;
+    }
+  }
+  if (!latest) return std::nullopt;
+  return *latest + options_.window_ms + options_.margin_ms;
 }
 
 }  // namespace dj::model

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 
 #include "models/rate_limit.h"
 
@@ -42,6 +43,7 @@ struct RateVerdict {
   bool must_refuse = false;     // the key's window is already full (RL-2)
   int admitted_in_window = 0;   // surely admitted within one window before it, same key
   int sent_in_window = 0;       // possibly sent within one window before it, same key
+  int sent_in_window_all = 0;   // the same over every credential
 };
 
 class RateJudge {
@@ -54,6 +56,9 @@ class RateJudge {
   // The request was sent and answered so (kUnknown: no answer).
   void Record(const RateKey& key, Interval when, Admission admission);
   void Reset() { log_.clear(); }
+  // The earliest time at which no request recorded so far can share a window with a new one
+  // (std::nullopt when none is recorded): a schedule that starts then starts from quiet.
+  std::optional<std::int64_t> QuietFrom() const;
 
   const RateJudgeOptions& options() const { return options_; }
 

@@ -266,6 +266,7 @@ std::string FailureBody(const ClauseResult& clause) {
       body += "\n";
     }
   }
+  if (!f.timeline.empty()) body += "\nThe calls that cannot be explained:\n" + f.timeline;
   body += "\nRepro script:\n";
   body += f.repro;
   if (!f.repro.empty() && f.repro.back() != '\n') body += '\n';

@@ -39,6 +39,11 @@ int Results::ExitCode() const { return Count(Status::kFailed) > 0 ? 1 : 0; }
 void to_json(json& j, const Exchange& e) {
   j = {{"step", e.step},     {"kind", e.kind},       {"request", e.request},
        {"answer", e.answer}, {"outcome", e.outcome}, {"findings", e.findings}};
+  if (e.thread >= 0) {
+    j["thread"] = e.thread;
+    j["started_ms"] = e.started_ms;
+    j["ended_ms"] = e.ended_ms;
+  }
 }
 void from_json(const json& j, Exchange& e) {
   e.step = j.at("step").get<std::string>();
@@ -47,6 +52,9 @@ void from_json(const json& j, Exchange& e) {
   e.answer = j.at("answer").get<std::string>();
   e.outcome = j.at("outcome").get<std::string>();
   e.findings = j.at("findings").get<std::vector<std::string>>();
+  e.thread = j.value("thread", -1);
+  e.started_ms = j.value("started_ms", 0.0);
+  e.ended_ms = j.value("ended_ms", 0.0);
 }
 
 void to_json(json& j, const FailureReport& f) {
@@ -60,6 +68,7 @@ void to_json(json& j, const FailureReport& f) {
        {"requests_to_find", f.requests_to_find},
        {"steps", f.steps},
        {"history", f.history},
+       {"timeline", f.timeline},
        {"repro", f.repro}};
 }
 void from_json(const json& j, FailureReport& f) {
@@ -73,6 +82,7 @@ void from_json(const json& j, FailureReport& f) {
   f.requests_to_find = j.at("requests_to_find").get<std::int64_t>();
   f.steps = j.at("steps");
   f.history = j.at("history").get<std::vector<Exchange>>();
+  f.timeline = j.value("timeline", std::string());
   f.repro = j.at("repro").get<std::string>();
 }
 

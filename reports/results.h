@@ -25,6 +25,11 @@ struct Exchange {
   std::string answer;                 // "HTTP 200  {...}" (truncated) or "no answer: ..."
   std::string outcome;                // "success", an error code, "HTTP 413", "no answer"
   std::vector<std::string> findings;  // "CLAUSE-ID: message"
+  // A concurrent batch's calls: the thread (from 0) and when the call was made and answered,
+  // in ms from the batch's start; thread -1 for the others.
+  int thread = -1;
+  double started_ms = 0;
+  double ended_ms = 0;
 };
 
 // The first failure of a clause, shrunk.
@@ -39,6 +44,9 @@ struct FailureReport {
   std::int64_t requests_to_find = 0;               // requests sent by then
   nlohmann::json steps = nlohmann::json::array();  // the shrunk history, for `djharness replay`
   std::vector<Exchange> history;
+  // A concurrency finding's calls that cannot be explained, drawn on one time scale (text);
+  // empty for the other clauses.
+  std::string timeline;
   std::string repro;  // a bash script that replays the history with curl
 };
 

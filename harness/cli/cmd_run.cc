@@ -80,9 +80,16 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
         << f.requests << " requests, property " << f.property << ", seed " << f.seed << "):\n";
     int n = 0;
     for (const report::Exchange& e : f.history) {
-      out << "    " << ++n << ". " << e.step << "  -> " << e.outcome << "\n";
+      out << "    " << ++n << ". " << e.step << "  -> " << e.outcome;
+      if (e.thread >= 0) {
+        char when[64];
+        std::snprintf(when, sizeof when, "  (%.2f-%.2f ms)", e.started_ms, e.ended_ms);
+        out << when;
+      }
+      out << "\n";
       for (const std::string& finding : e.findings) out << "         ! " << finding << "\n";
     }
+    if (!f.timeline.empty()) out << "  the calls that cannot be explained:\n" << f.timeline;
     out << "  found after " << f.requests_to_find << " requests ("
         << static_cast<int>(f.seconds_to_find * 1000) << " ms)\n";
     out << "  replay: djharness replay " << results_path.string() << "\n";
@@ -129,12 +136,41 @@ int RunRun(const ParsedFlags& flags) {
                                   : std::random_device{}() % 1000000000ULL;
   config.driver.seed = config.seed;
   config.only = flags.Get("only");
+  auto threads = Number(flags, "threads", 8, 1, 64);
+  auto slack = Number(flags, "rate-slack", 1, 1, 2);
+  auto margin_ms = Number(flags, "rate-margin-ms", 50, 0, 1000);
+  auto rate_runs = Number(flags, "rate-runs", 12, 1, 10000);
+  for (const auto* n : {&threads, &slack, &margin_ms, &rate_runs}) {
+    if (!*n) return fail(n->error());
+  }
+  config.threads = static_cast<int>(*threads);
+  config.driver.rate_slack = static_cast<int>(*slack);
+  config.driver.rate_margin_ms = *margin_ms;
+  config.realtime_rate_runs = static_cast<int>(*rate_runs);
+  if (std::string list = flags.Get("properties", "all"); list != "all") {
+    config.properties.clear();
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      std::size_t comma = std::min(list.find(',', start), list.size());
+      std::string name = list.substr(start, comma - start);
+      auto kind = run::PropertyFromName(name);
+      if (!kind) {
+        return fail({2, "--properties: unknown property `" + name +
+                            "` (histories, auth-common, rate-limit, concurrency)"});
+      }
+      if (std::find(config.properties.begin(), config.properties.end(), *kind) ==
+          config.properties.end())
+        config.properties.push_back(*kind);
+      start = comma + 1;
+    }
+  }
 
   auto setup = MakeSetup(flags, "run");
   if (!setup) return fail(setup.error());
   config.target_name = setup->target_name;
   config.control_name = setup->control_name;
   config.driver.control_token = setup->control_token;
+  config.driver.more_credentials = setup->more_credentials;
   auto strip = [](std::string url) {
     if (!url.empty() && url.back() == '/') url.pop_back();
     return url;
@@ -214,6 +250,7 @@ int RunReplay(const ParsedFlags& flags) {
   config.profile = profile.value_or(model::Profile::kStrict);
   config.region = flags.Get("region", "ap-guangzhou");
   config.control_token = setup->control_token;
+  config.more_credentials = setup->more_credentials;
 
   int still_failing = 0;  // the same clause first, as recorded
   int failing = 0;        // any clause

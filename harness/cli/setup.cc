@@ -71,6 +71,7 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
       config.faults.insert(*fault);
     }
     s.credentials = config.credentials.front();
+    s.more_credentials.assign(config.credentials.begin() + 1, config.credentials.end());
     s.embedded = std::make_unique<mock::MockService>(std::move(config));
     s.target = std::make_unique<client::InProcessTarget>(*s.embedded);
     s.control = s.target.get();
@@ -102,6 +103,14 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
                       "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or --secret-id and "
                       "--secret-key) for djharness " +
                           std::string(command) + " --target"}};
+  }
+
+  if (auto second = client::CredentialsFromEnvironment("_2")) {
+    if (second->secret_id == s.credentials.secret_id) {
+      return Failure{run::RunError{
+          2, "TENCENTCLOUD_SECRET_ID_2 must name another credential than the main one"}};
+    }
+    s.more_credentials.push_back(*second);
   }
 
   client::Target* control = s.target.get();

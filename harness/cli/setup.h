@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/cli/flags.h"
 #include "harness/client/http_target.h"
@@ -22,6 +23,9 @@ struct Setup {
   std::string control_token;
   std::string control_note;  // why there is no control, for people
   protocol::Credentials credentials;
+  // A second credential (RL-4): the embedded mock's second local pair, or
+  // TENCENTCLOUD_SECRET_ID_2 / TENCENTCLOUD_SECRET_KEY_2 for --target. Empty when absent.
+  std::vector<protocol::Credentials> more_credentials;
   std::string target_name;
   std::string control_name;
   int read_timeout_ms = 10000;

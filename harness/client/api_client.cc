@@ -107,11 +107,15 @@ Result<std::int64_t> ControlClient::AdvanceClock(std::int64_t ms) {
   return now->get<std::int64_t>();
 }
 
-std::optional<protocol::Credentials> CredentialsFromEnvironment() {
-  const char* id = std::getenv("TENCENTCLOUD_SECRET_ID");
-  const char* key = std::getenv("TENCENTCLOUD_SECRET_KEY");
+std::optional<protocol::Credentials> CredentialsFromEnvironment(std::string_view suffix) {
+  auto get = [suffix](std::string name) {
+    name += suffix;
+    return std::getenv(name.c_str());
+  };
+  const char* id = get("TENCENTCLOUD_SECRET_ID");
+  const char* key = get("TENCENTCLOUD_SECRET_KEY");
   if (id == nullptr || key == nullptr || *id == '\0' || *key == '\0') return std::nullopt;
-  const char* token = std::getenv("TENCENTCLOUD_SESSION_TOKEN");
+  const char* token = get("TENCENTCLOUD_SESSION_TOKEN");
   return protocol::Credentials{id, key, token != nullptr ? token : ""};
 }
 

@@ -75,8 +75,9 @@ class ControlClient {
 };
 
 // Credentials from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY / TENCENTCLOUD_SESSION_TOKEN,
-// as the official SDKs read them; std::nullopt when the id or key is unset.
-std::optional<protocol::Credentials> CredentialsFromEnvironment();
+// as the official SDKs read them; std::nullopt when the id or key is unset. With a suffix
+// ("_2"), the variables with it: the run's second credential (RL-4).
+std::optional<protocol::Credentials> CredentialsFromEnvironment(std::string_view suffix = "");
 
 // A request as text for people (reports, the life-cycle walk): SecretId, signatures and
 // tokens replaced by placeholders, so that no credential is ever printed.

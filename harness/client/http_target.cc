@@ -79,12 +79,14 @@ Result<std::unique_ptr<HttpTarget>> HttpTarget::Create(const std::string& url,
     if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file);
   }
   return std::unique_ptr<HttpTarget>(
-      new HttpTarget(std::move(*endpoint), std::move(client), options));
+      new HttpTarget(url, std::move(*endpoint), std::move(client), options));
 }
 
-HttpTarget::HttpTarget(Endpoint endpoint, std::unique_ptr<httplib::Client> client,
+HttpTarget::HttpTarget(std::string url, Endpoint endpoint, std::unique_ptr<httplib::Client> client,
                        const HttpTargetOptions& options)
-    : endpoint_(std::move(endpoint)),
+    : url_(std::move(url)),
+      options_(options),
+      endpoint_(std::move(endpoint)),
       client_(std::move(client)),
       call_timeout_(options.call_timeout_ms > 0
                         ? options.call_timeout_ms
@@ -170,6 +172,12 @@ std::string HttpTarget::HostHeader() const {
   bool default_port = (endpoint_.scheme == "http" && endpoint_.port == 80) ||
                       (endpoint_.scheme == "https" && endpoint_.port == 443);
   return default_port ? host : host + ":" + std::to_string(endpoint_.port);
+}
+
+std::unique_ptr<Target> HttpTarget::Another() const {
+  auto another = Create(url_, options_);
+  if (!another) return nullptr;
+  return std::move(*another);
 }
 
 std::string HttpTarget::Name() const { return endpoint_.scheme + "://" + HostHeader() + "/"; }

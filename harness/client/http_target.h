@@ -49,13 +49,17 @@ class HttpTarget final : public Target {
   SendResult Send(const protocol::HttpRequest& request) override;
   std::string HostHeader() const override;
   std::string Name() const override;
+  // A new connection with the same options.
+  std::unique_ptr<Target> Another() const override;
 
  private:
-  HttpTarget(Endpoint endpoint, std::unique_ptr<httplib::Client> client,
+  HttpTarget(std::string url, Endpoint endpoint, std::unique_ptr<httplib::Client> client,
              const HttpTargetOptions& options);
   // Stops the client when a call outlives its deadline.
   void Watch();
 
+  std::string url_;
+  HttpTargetOptions options_;
   Endpoint endpoint_;
   std::unique_ptr<httplib::Client> client_;
   std::chrono::milliseconds call_timeout_;

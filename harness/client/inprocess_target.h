@@ -14,6 +14,10 @@ class InProcessTarget final : public Target {
   }
   std::string HostHeader() const override { return "batch.tencentcloudapi.com"; }
   std::string Name() const override { return "in-process mock"; }
+  // The mock is thread-safe: every thread may call it directly.
+  std::unique_ptr<Target> Another() const override {
+    return std::make_unique<InProcessTarget>(service_);
+  }
 
  private:
   mock::MockService& service_;

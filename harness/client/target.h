@@ -2,6 +2,7 @@
 // a staging server or the real service. Every property runs against all of them unchanged.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "harness/protocol/http_message.h"
@@ -25,6 +26,9 @@ class Target {
   virtual std::string HostHeader() const = 0;
   // A description for reports: a URL or "in-process mock". Never holds credentials.
   virtual std::string Name() const = 0;
+  // Another connection to the same endpoint, for another client thread (the concurrency
+  // property); nullptr when the target cannot serve several threads at once.
+  virtual std::unique_ptr<Target> Another() const { return nullptr; }
 };
 
 }  // namespace dj::client

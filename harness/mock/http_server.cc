@@ -97,6 +97,9 @@ MockHttpServer::MockHttpServer(MockService& service, ServerOptions options)
         ToHttplib(answer, res);
         return httplib::Server::HandlerResponse::Handled;
       }));
+  // An idle keep-alive connection holds a worker thread: enough workers for the harness's
+  // concurrency property (up to 64 client threads) besides its own connections.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(72); };
   server_->set_tcp_nodelay(true);  // answers are small: do not wait for delayed ACKs
   server_->set_keep_alive_max_count(100000);
   server_->set_payload_max_length(protocol::kV3PostLimitBytes);
@@ -115,8 +118,8 @@ void MockHttpServer::Log(const protocol::HttpRequest& request,
   protocol::Answer answer = protocol::ParseAnswer(response);
   std::string outcome = answer.has_error ? answer.code_text.value_or("?") : "ok";
   std::lock_guard lock(log_mu_);
-  *options_.log << request.method.substr(0, 16) << " " << request.Path().substr(0, 80) << " " << action
-        << " -> " << response.status << " " << outcome << std::endl;
+  *options_.log << request.method.substr(0, 16) << " " << request.Path().substr(0, 80) << " "
+                << action << " -> " << response.status << " " << outcome << std::endl;
 }
 
 Result<int> MockHttpServer::Bind(const std::string& host, int port) {

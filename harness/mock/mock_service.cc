@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "harness/protocol/envelope.h"
 #include "models/api_model.h"
@@ -204,7 +205,8 @@ void ApplyEffect(MockState& state, const MockConfig& config, const model::Effect
 
 int MockConfig::LimitOf(model::Action a) const {
   auto it = limits.find(a);
-  return it != limits.end() ? it->second : model::DefaultLimitPerSecond(a);
+  int limit = it != limits.end() ? it->second : model::DefaultLimitPerSecond(a);
+  return Has(Fault::kLimitOnePerSecond) && limit > 1 ? 1 : limit;
 }
 
 std::string NewRequestId(std::mt19937_64& rng) {
@@ -233,7 +235,7 @@ std::string NewJobId(std::mt19937_64& rng, const model::Store& store) {
 }
 
 HttpResponse Respond(MockState& state, const MockConfig& config, const HttpRequest& req,
-                     const Clocks& clocks) {
+                     const Clocks& clocks, std::optional<DeferredErase>* deferred) {
   Answerer answer{state, config};
   std::string_view path = req.Path();
   if (config.control && path.starts_with(kControlPrefix)) {
@@ -267,7 +269,8 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
   // target-contract §3: the limiter sits in front of parameter validation.
   int limit = config.Has(Fault::kNoRateLimit) ? 0 : config.LimitOf(*action);
   std::int64_t now_ms = config.control ? state.virtual_now_ms : clocks.steady_ms;
-  bool admitted = state.limiter.Admit({*secret_id, *action, *common.region}, now_ms, limit);
+  std::string counted_as = config.Has(Fault::kLimitShared) ? std::string() : *secret_id;
+  bool admitted = state.limiter.Admit({counted_as, *action, *common.region}, now_ms, limit);
 
   model::ApiRequest request{*action, json::object()};
   auto params = protocol::ApiParams(*wire);
@@ -308,6 +311,11 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
       return answer.Error(model::ErrorCode::kInternalError, "Internal error.");
     }
   }
+  if (const auto* erase = std::get_if<model::EraseJob>(&d.effect);
+      erase != nullptr && deferred != nullptr && config.Has(Fault::kNonAtomicDelete)) {
+    *deferred = DeferredErase{erase->id};
+    return answer.Success(std::move(d.reply));
+  }
   ApplyEffect(state, config, d.effect);
   return answer.Success(std::move(d.reply));
 }
@@ -332,11 +340,24 @@ MockService::MockService(MockConfig config, SecondsClock wall, MillisClock stead
 }
 
 HttpResponse MockService::Handle(const HttpRequest& request) {
-  std::lock_guard lock(mu_);
-  // Read the clocks under the lock: requests then reach the rate limiter in clock order,
-  // which its window log relies on.
-  Clocks clocks{wall_(), steady_()};
-  return Respond(state_, config_, request, clocks);
+  std::optional<DeferredErase> deferred;
+  HttpResponse response;
+  {
+    std::lock_guard lock(mu_);
+    // Read the clocks under the lock: requests then reach the rate limiter in clock order,
+    // which its window log relies on.
+    Clocks clocks{wall_(), steady_()};
+    response = Respond(state_, config_, request, clocks, &deferred);
+  }
+  if (deferred) {
+    // The planted race (non-atomic-delete): the check above and the erase below are two
+    // steps, as with a database round trip between them; a concurrent delete of the same job
+    // that checks in between succeeds too.
+    std::this_thread::sleep_for(std::chrono::milliseconds(config_.race_window_ms));
+    std::lock_guard lock(mu_);
+    ApplyEffect(state_, config_, model::EraseJob{deferred->job_id});
+  }
+  return response;
 }
 
 model::Store MockService::SnapshotStore() const {

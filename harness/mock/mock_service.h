@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -22,17 +23,22 @@ namespace dj::mock {
 // Credentials for local use, printed in the README. Not secret: they only open the mock.
 inline constexpr std::string_view kDefaultSecretId = "AKIDdjharnessLocalMock0000000000000001";
 inline constexpr std::string_view kDefaultSecretKey = "djharnessLocalMockSecretKey000001";
+// A second local pair: one credential's traffic must not spend another's limit (RL-4).
+inline constexpr std::string_view kSecondSecretId = "AKIDdjharnessLocalMock0000000000000002";
+inline constexpr std::string_view kSecondSecretKey = "djharnessLocalMockSecretKey000002";
 
 struct MockConfig {
   bool control = false;       // serve /_conformance/* (target-contract §2)
   std::string control_token;  // when set, control requests need X-Conformance-Token
   FaultSet faults;            // planted defects, none by default
   std::vector<protocol::Credentials> credentials = {
-      {std::string(kDefaultSecretId), std::string(kDefaultSecretKey), ""}};
+      {std::string(kDefaultSecretId), std::string(kDefaultSecretKey), ""},
+      {std::string(kSecondSecretId), std::string(kSecondSecretKey), ""}};
   std::map<model::Action, int> limits;  // requests per second; absent = actions.def default
   std::int64_t max_skew_seconds = 300;  // AUTH-2
   std::string zone = "ap-guangzhou-2";  // zone of jobs made through the control extension
   std::uint64_t seed = 0;               // RequestIds and fresh JobIds; 0 = from std::random_device
+  std::int64_t race_window_ms = 3;      // non-atomic-delete: the time between check and erase
 
   int LimitOf(model::Action a) const;
   bool Has(Fault f) const { return faults.contains(f); }
@@ -52,9 +58,17 @@ struct Clocks {
   std::int64_t steady_ms = 0;     // the rate limiter's clock when not in control mode
 };
 
-// The mock's whole behaviour. Deterministic given the state (including its RNG).
+// A deletion the non-atomic-delete fault has answered but not yet made.
+struct DeferredErase {
+  std::string job_id;
+};
+
+// The mock's whole behaviour. Deterministic given the state (including its RNG). With the
+// non-atomic-delete fault, a successful DeleteJob's erase is left in *deferred (when given)
+// for the caller to make later.
 protocol::HttpResponse Respond(MockState& state, const MockConfig& config,
-                               const protocol::HttpRequest& request, const Clocks& clocks);
+                               const protocol::HttpRequest& request, const Clocks& clocks,
+                               std::optional<DeferredErase>* deferred = nullptr);
 
 // A lowercase RFC 4122 version-4 UUID from the generator.
 std::string NewRequestId(std::mt19937_64& rng);

@@ -22,8 +22,13 @@ namespace dj::run {
 
 // A breach of one clause, found by judging one answer.
 struct Finding {
-  model::Clause clause;
+  Finding() = default;
+  Finding(model::Clause c, std::string m, std::string d = {})
+      : clause(c), message(std::move(m)), detail(std::move(d)) {}
+
+  model::Clause clause = model::Clause::kEnvShape;
   std::string message;
+  std::string detail;  // more lines for people: the timeline of a concurrency finding
 };
 
 struct DriverConfig {
@@ -46,7 +51,13 @@ struct DriverConfig {
   // target's limiter with a judge that does too. Empty: the driver makes its own.
   double pacing_fraction = 0.9;
   std::shared_ptr<client::Pacer> pacer;
+  // Connections for the concurrency property's threads (not owned); the driver opens more
+  // with Target::Another() when a batch has more threads than this.
+  std::vector<client::Target*> lanes;
   std::shared_ptr<model::RateJudge> rate_judge;
+  // Without control: Begin() waits until no request sent so far can share a window with the
+  // history's (the rate-limit schedules, so that each one shows its finding on its own).
+  bool quiet_start = false;
   std::uint64_t seed = 1;  // v1 nonces
   // Clocks and waiting, injectable for tests; default to the system's.
   std::function<std::int64_t()> wall_seconds;
@@ -55,6 +66,9 @@ struct DriverConfig {
 
   int LimitOf(model::Action a) const;
 };
+
+// Fill the clocks and the waiting that are unset with the system's.
+void DefaultClocks(DriverConfig& config);
 
 // The options of the judge of a target's limiter: virtual time (control) or real time.
 model::RateJudgeOptions JudgeOptions(const DriverConfig& config, bool control);
@@ -68,6 +82,9 @@ struct Recorded {
   protocol::HttpResponse response;
   std::string outcome;  // "success", an error code, "HTTP 413", "no answer", ...
   std::vector<Finding> findings;
+  int thread = -1;  // a batch's calls: which thread sent it, and when (ms from the batch's start)
+  double started_ms = 0;
+  double ended_ms = 0;
 };
 
 class Driver {
@@ -119,6 +136,10 @@ class Driver {
   std::vector<Finding> RunAdvance(const AdvanceClock& advance, const std::string& step);
 
   std::vector<Finding> RunPause(const Pause& pause, const std::string& step);
+  // Concurrency: batch.cc.
+  std::vector<Finding> RunBatch(const Batch& batch, const std::string& step);
+  // One connection per thread, or std::nullopt (fatal_ set) when the target has too few.
+  std::optional<std::vector<client::Target*>> Lanes(std::size_t threads);
 
   // Pace, encode and send one call without judging it (the driver's own probes).
   client::Exchange Send(const ApiCall& call);
@@ -158,6 +179,7 @@ class Driver {
   std::int64_t now_ms_ = 0;                  // the target's virtual clock (control mode)
   std::shared_ptr<client::Pacer> pacer_;     // our own pacing (without control)
   std::shared_ptr<model::RateJudge> judge_;  // what the target's limiter must do
+  std::vector<std::unique_ptr<client::Target>> own_lanes_;  // opened by Lanes()
   std::set<std::string> request_ids_;
 
   std::vector<Recorded> trace_;

@@ -188,6 +188,97 @@ rc::Gen<Step> GenAdvance() {
       [](std::int64_t ms) { return Step(AdvanceClock{ms}); });
 }
 
+// The gap before a request of a rate-limit schedule, in ms: the window's edges often, anything
+// up to 1.5 s otherwise. Shrinks towards 0, so a shrunk schedule shows the tightest timing
+// that still breaks the clause.
+rc::Gen<std::int64_t> GenGap() {
+  return Weighted<std::int64_t>(
+      {{6, rc::gen::element<std::int64_t>(0, 1, 250, 499, 500, 501, 999, 1000, 1001)},
+       {3, model::UniformInRange<std::int64_t>(0, 1501)}});
+}
+
+// A step of a rate-limit schedule: a gap (the control clock, or real time), a DeleteJob from
+// one of the credentials (unpaced: the schedule's timing is the point), now and then a job to
+// delete (RL-3) or a DescribeJob, which no limit may refuse.
+rc::Gen<Step> GenRateStep(const GenModel& m) {
+  using enum IdChoice;
+  std::vector<std::pair<int, rc::Gen<Step>>> options;
+  bool control = m.control;
+  options.push_back({10, rc::gen::map(GenGap(), [control](std::int64_t ms) {
+                       return control ? Step(AdvanceClock{ms}) : Step(Pause{ms});
+                     })});
+  // Ids shrink towards a never-existing one: only the timing is left to explain the finding.
+  auto deletes = GenCall(m, Action::kDeleteJob, {{6, kNever}, {3, kExisting}, {1, kNearMiss}});
+  options.push_back(
+      {16, rc::gen::map(rc::gen::pair(deletes, model::UniformInRange(0, m.credentials)),
+                        [](const std::pair<Step, int>& p) {
+                          Step step = p.first;
+                          auto& call = std::get<ApiCall>(step);
+                          call.paced = false;
+                          call.credential = p.second;
+                          return step;
+                        })});
+  if (control) options.push_back({3, GenCreate(m)});
+  options.push_back({1, GenCall(m, Action::kDescribeJob, {{3, kExisting}, {1, kNever}})});
+  return Weighted(options);
+}
+
+// One call of a concurrent batch: mostly on the jobs that exist, now and then on a deleted or a
+// never-existing one; from any credential, in any style.
+rc::Gen<ApiCall> GenBatchCall(const GenModel& m) {
+  using enum IdChoice;
+  std::vector<std::string> ids = Keys(m.store);
+  for (const auto& id : m.store.deleted()) ids.push_back(id);
+  auto call = [&m](Action action, std::vector<std::pair<int, IdChoice>> choices) {
+    return rc::gen::map(GenCall(m, action, std::move(choices)),
+                        [](const Step& s) { return std::get<ApiCall>(s); });
+  };
+  std::vector<std::pair<int, IdChoice>> on_jobs = {{8, kExisting}, {2, kDeleted}, {1, kNever}};
+  rc::Gen<ApiCall> listing =
+      rc::gen::map(rc::gen::pair(rc::gen::elementOf(m.styles), GenEncoding()),
+                   [ids](const std::pair<protocol::Style, Encoding>& se) {
+                     json list = json::array();
+                     for (const auto& id : ids) {
+                       if (list.size() < 100) list.push_back(id);
+                     }
+                     return ApiCall{{Action::kDescribeJobs, {{"JobIds", list}, {"Limit", 100}}},
+                                    se.first,
+                                    se.second,
+                                    WireFault::kNone};
+                   });
+  auto any = Weighted<ApiCall>({{5, call(Action::kDeleteJob, on_jobs)},
+                                {3, call(Action::kDescribeJob, on_jobs)},
+                                {2, call(Action::kTerminateJob, on_jobs)},
+                                {1, listing}});
+  return rc::gen::map(rc::gen::pair(any, model::UniformInRange(0, m.credentials)),
+                      [](std::pair<ApiCall, int> p) {
+                        p.first.credential = p.second;
+                        return p.first;
+                      });
+}
+
+// A batch: each thread 0-4 calls (shrinking empties threads and drops calls).
+rc::Gen<Step> GenBatch(const GenModel& m) {
+  auto thread = rc::gen::mapcat(model::UniformInRange(0, 5), [m](int n) {
+    return rc::gen::container<std::vector<ApiCall>>(static_cast<std::size_t>(n), GenBatchCall(m));
+  });
+  return rc::gen::map(
+      rc::gen::container<std::vector<std::vector<ApiCall>>>(
+          static_cast<std::size_t>(std::max(1, m.threads)), thread),
+      [](std::vector<std::vector<ApiCall>> threads) { return Step(Batch{std::move(threads)}); });
+}
+
+// A step of the concurrency property: make up to four jobs, send batches, and move the clock
+// on so that the next batch's deletes are admitted again.
+rc::Gen<Step> GenConcurrencyStep(const GenModel& m) {
+  std::vector<std::pair<int, rc::Gen<Step>>> options;
+  if (m.store.size() < 4) options.push_back({m.store.size() == 0 ? 8 : 3, GenCreate(m)});
+  if (m.store.size() > 0 || m.store.AnyDeleted()) options.push_back({6, GenBatch(m)});
+  options.push_back({2, rc::gen::map(rc::gen::element<std::int64_t>(1000, 2000),
+                                     [](std::int64_t ms) { return Step(AdvanceClock{ms}); })});
+  return Weighted(options);
+}
+
 // A read-only request sent in two styles (STYLE-1).
 rc::Gen<Step> GenSameInStyles(const GenModel& m) {
   std::vector<std::string> blocked;  // existing jobs that cannot be deleted: deleting is read-only
@@ -259,7 +350,24 @@ rc::Gen<Step> GenFaulty(const GenModel& m) {
 }  // namespace
 
 std::string_view PropertyName(PropertyKind kind) {
-  return kind == PropertyKind::kHistories ? "histories" : "auth-common";
+  switch (kind) {
+    case PropertyKind::kHistories:
+      return "histories";
+    case PropertyKind::kAuthCommon:
+      return "auth-common";
+    case PropertyKind::kRateLimit:
+      return "rate-limit";
+    case PropertyKind::kConcurrency:
+      return "concurrency";
+  }
+  return "";
+}
+
+std::optional<PropertyKind> PropertyFromName(std::string_view name) {
+  for (PropertyKind k : kAllProperties) {
+    if (PropertyName(k) == name) return k;
+  }
+  return std::nullopt;
 }
 
 std::optional<State> WorstInstanceState(const model::Job& job) {
@@ -335,6 +443,8 @@ rc::Gen<model::Job> GenJob(std::string id) {
 }
 
 rc::Gen<Step> GenStep(const GenModel& m, PropertyKind kind) {
+  if (kind == PropertyKind::kRateLimit) return GenRateStep(m);
+  if (kind == PropertyKind::kConcurrency) return GenConcurrencyStep(m);
   std::vector<std::pair<int, rc::Gen<Step>>> options;
   if (kind == PropertyKind::kAuthCommon) {
     if (m.control) {
@@ -379,7 +489,12 @@ rc::Gen<Step> GenStep(const GenModel& m, PropertyKind kind) {
 }
 
 void PredictEffect(GenModel& m, const Step& step) {
-  if (const auto* create = std::get_if<CreateJob>(&step)) {
+  if (const auto* batch = std::get_if<Batch>(&step)) {
+    // Which calls win is the target's business: as far as generation can tell, in thread order.
+    for (const auto& thread : batch->threads) {
+      for (const ApiCall& call : thread) PredictEffect(m, call);
+    }
+  } else if (const auto* create = std::get_if<CreateJob>(&step)) {
     m.store.Put(create->job);
   } else if (const auto* call = std::get_if<ApiCall>(&step)) {
     if (ExpectedClause(call->fault, call->style)) return;

@@ -4,6 +4,8 @@
 
 #include <rapidcheck.h>
 
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "harness/protocol/codec.h"
@@ -17,14 +19,22 @@ struct GenModel {
   model::Store store;
   bool control = true;  // CreateJob and AdvanceClock are available
   std::vector<protocol::Style> styles = {protocol::Style::kApi3Post};
+  int credentials = 1;  // how many credentials the run has (ApiCall::credential below it)
+  int threads = 8;      // a concurrent batch's threads
 };
 
 // Which property a step belongs to.
 enum class PropertyKind : unsigned char {
-  kHistories,   // the DeleteJob life cycle: ID-*, DEL-*, GONE-*, ISO-*, RL-*, OBS-1, STYLE-1
-  kAuthCommon,  // planted wire faults: AUTH-*, COM-*, ISO-3, ROB-1
+  kHistories,    // the DeleteJob life cycle: ID-*, DEL-*, GONE-*, ISO-*, RL-*, OBS-1, STYLE-1
+  kAuthCommon,   // planted wire faults: AUTH-*, COM-*, ISO-3, ROB-1
+  kRateLimit,    // DeleteJob schedules with generated gaps: RL-1..RL-4
+  kConcurrency,  // concurrent batches of calls from several threads: CONC-1, CONC-2
 };
+inline constexpr PropertyKind kAllProperties[] = {
+    PropertyKind::kHistories, PropertyKind::kAuthCommon, PropertyKind::kRateLimit,
+    PropertyKind::kConcurrency};
 std::string_view PropertyName(PropertyKind kind);
+std::optional<PropertyKind> PropertyFromName(std::string_view name);
 
 // A job for the control extension, weighted so that every (job state, worst instance state)
 // pair is reached: 0-4 tasks of 0-3 instances.

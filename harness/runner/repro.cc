@@ -317,6 +317,55 @@ std::string KnownJob(const model::ApiRequest& request) {
   return model::IsWellFormedJobId(id) ? id : "";
 }
 
+// Sign and send one request (with the call's credential), and show the answer.
+void EmitSend(std::string& out, const std::string& indent, const ApiCall& call, const Planned& p) {
+  if (call.credential != 0) {
+    out += indent + "use_credential " + std::to_string(call.credential + 1) + "\n";
+  }
+  if (protocol::IsV3(p.style)) {
+    EmitV3(out, indent, p);
+  } else {
+    EmitV1(out, indent, p);
+  }
+  if (call.credential != 0) out += indent + "use_credential 1\n";
+}
+
+// A concurrent batch: one function per thread, run together in the background, then a
+// DescribeJob of every job the batch named (what the harness checks its calls against).
+void EmitBatch(std::string& out, const Batch& batch, const ReproTarget& target) {
+  std::string threads;
+  std::vector<std::string> jobs;
+  auto note_job = [&jobs](const std::string& job) {
+    if (!job.empty() && std::find(jobs.begin(), jobs.end(), job) == jobs.end()) {
+      jobs.push_back(job);
+    }
+  };
+  for (std::size_t t = 0; t < batch.threads.size(); ++t) {
+    if (batch.threads[t].empty()) continue;
+    std::string n = std::to_string(t + 1);
+    threads += " " + n;
+    out += "batch_thread_" + n + "() {\n";
+    for (const ApiCall& call : batch.threads[t]) {
+      out += "  printf -- '-- thread " + n + ": %s\\n' " +
+             Quote(CommentText(Describe(Step(call)))) + "\n";
+      EmitSend(out, "  ", call, Plan(call, target.region));
+      note_job(KnownJob(call.request));
+      if (call.request.action == model::Action::kDescribeJobs &&
+          call.request.params.contains("JobIds") && call.request.params["JobIds"].is_array()) {
+        for (const auto& id : call.request.params["JobIds"]) {
+          if (id.is_string()) note_job(id.get<std::string>());
+        }
+      }
+    }
+    out += "}\n";
+  }
+  if (threads.empty()) return;
+  out += "run_batch" + threads + "\n";
+  out += "after_batch";
+  for (const std::string& job : jobs) out += " " + Word(job);
+  out += "\n";
+}
+
 // One API request with the Driver's look-before-delete, pacing and probes. `capture` names a
 // variable that receives the outcome (for SameInStyles), or is empty.
 void EmitCall(std::string& out, const ApiCall& call, const ReproTarget& target,
@@ -330,14 +379,7 @@ void EmitCall(std::string& out, const ApiCall& call, const ReproTarget& target,
   if (int limit = model::DefaultLimitPerSecond(call.request.action); limit > 0 && call.paced) {
     out += indent + "pace " + action + " " + std::to_string(limit) + "\n";
   }
-  if (call.credential != 0)
-    out += indent + "use_credential " + std::to_string(call.credential + 1) + "\n";
-  if (protocol::IsV3(p.style)) {
-    EmitV3(out, indent, p);
-  } else {
-    EmitV1(out, indent, p);
-  }
-  if (call.credential != 0) out += indent + "use_credential 1\n";
+  EmitSend(out, indent, call, p);
   if (!capture.empty()) out += indent + std::string(capture) + "=$outcome\n";
   bool faulty = ExpectedClause(call.fault, call.style).has_value();
   out += indent + "after_call " + action + " " + (faulty ? "1" : "0") + " " +
@@ -371,6 +413,7 @@ void EmitStep(std::string& out, std::size_t number, const Step& step, const Repr
       out += "advance_clock " + std::to_string(s.ms) + "\n";
     }
     void operator()(const Pause& s) const { out += "wait_ms " + std::to_string(s.ms) + "\n"; }
+    void operator()(const Batch& s) const { EmitBatch(out, s, target); }
     void operator()(const ApiCall& s) const { EmitCall(out, s, target, ""); }
     void operator()(const SameInStyles& s) const {
       out += "first='' second=''\n";
@@ -420,6 +463,46 @@ use_credential() {
   else
     secret_id=$TENCENTCLOUD_SECRET_ID secret_key=$TENCENTCLOUD_SECRET_KEY
   fi
+}
+
+# run_batch THREAD...: a concurrent batch. Each thread's function runs in the background in a
+# scratch directory of its own; all wait at a start gate, then go together. Their output is
+# printed thread by thread once all are done. Whether calls overlap is up to the scheduler:
+# a race the harness saw may need a few runs of this script to show again.
+run_batch() {
+  local t gate="$work/go" pids=()
+  rm -f "$gate"
+  for t in "$@"; do
+    (
+      out="$work/thread-$t.out"
+      work=$(mktemp -d "$work/thread-$t.XXXXXX") || exit 2
+      until [[ -e $gate ]]; do sleep 0.002; done
+      "batch_thread_$t" >"$out" 2>&1
+    ) &
+    pids+=($!)
+  done
+  sleep 0.2
+  : >"$gate"
+  wait "${pids[@]}"
+  for t in "$@"; do
+    cat "$work/thread-$t.out"
+  done
+}
+
+# after_batch JOBID...: what each job is once every call of the batch is answered; the harness
+# checks the batch's calls against the model from there, and so follows what it finds.
+after_batch() {
+  local id
+  for id in "$@"; do
+    probe "DescribeJob $id after the batch" DescribeJob "{\"JobId\":\"$id\"}"
+    if [[ $outcome == ResourceNotFound.Job ]]; then
+      unset 'live[$id]'
+      gone[$id]=1
+    elif [[ $outcome == success ]]; then
+      live[$id]=1
+      unset 'gone[$id]'
+    fi
+  done
 }
 
 # wait_ms N: a rate-limit schedule's gap, in real time.

@@ -82,6 +82,10 @@ struct History {
   bool diverged = false;
 };
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 std::int64_t RequestsSoFar(const History& h) { return h.totals.requests + h.driver.requests(); }
 
 // Once ROB-1 is reported (or left out by --only), this many requests in a row without an answer
@@ -227,14 +231,46 @@ Rerun RunFixed(const std::vector<Step>& steps, const ClauseFilter& filter, clien
   return r;
 }
 
-// Simpler histories RapidCheck's shrinking may not reach: without one step, or with a created
-// job made as simple as possible (no tasks; or SUCCEED with no tasks).
+// Simpler histories RapidCheck's shrinking may not reach: without one step, with a created
+// job made as simple as possible (no tasks; or SUCCEED with no tasks), with every request
+// signed by the main credential (shrinking changes one request at a time, and a rate-limit
+// finding often needs two of them to change together), or with a concurrent batch without
+// its empty threads or without one of its calls (a race found once may not show on every
+// try, which RapidCheck's shrinking takes as "no longer fails").
 std::vector<std::vector<Step>> SimplerHistories(const std::vector<Step>& steps) {
   std::vector<std::vector<Step>> out;
+  std::vector<Step> one_credential = steps;
+  for (Step& step : one_credential) {
+    if (auto* call = std::get_if<ApiCall>(&step)) call->credential = 0;
+  }
+  if (one_credential != steps) out.push_back(std::move(one_credential));
   for (std::size_t i = 0; i < steps.size(); ++i) {
     std::vector<Step> fewer = steps;
     fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
     out.push_back(std::move(fewer));
+  }
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const auto* batch = std::get_if<Batch>(&steps[i]);
+    if (batch == nullptr) continue;
+    // A batch without its empty threads (numbered from 1 again), or without one call.
+    Batch compact;
+    for (const auto& thread : batch->threads) {
+      if (!thread.empty()) compact.threads.push_back(thread);
+    }
+    if (compact.threads.size() < batch->threads.size()) {
+      std::vector<Step> changed = steps;
+      changed[i] = compact;
+      out.push_back(std::move(changed));
+    }
+    for (std::size_t t = 0; t < batch->threads.size(); ++t) {
+      for (std::size_t c = 0; c < batch->threads[t].size(); ++c) {
+        Batch fewer = *batch;
+        fewer.threads[t].erase(fewer.threads[t].begin() + static_cast<std::ptrdiff_t>(c));
+        std::vector<Step> changed = steps;
+        changed[i] = std::move(fewer);
+        out.push_back(std::move(changed));
+      }
+    }
   }
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const auto* create = std::get_if<CreateJob>(&steps[i]);
@@ -295,6 +331,7 @@ report::FailureReport MakeFailure(const Capture& capture, PropertyKind kind, int
   f.repro = ReproScript(capture.steps, repro);
   f.clause = std::string(model::ClauseId(capture.finding->clause));
   f.message = capture.finding->message;
+  f.timeline = capture.finding->detail;
   f.property = std::string(PropertyName(kind));
   f.seed = seed;
   f.steps = json::array();
@@ -310,6 +347,9 @@ report::FailureReport MakeFailure(const Capture& capture, PropertyKind kind, int
           r.transport_error ? "no answer: " + *r.transport_error : client::Describe(r.response);
     }
     e.outcome = r.outcome;
+    e.thread = r.thread;
+    e.started_ms = r.started_ms;
+    e.ended_ms = r.ended_ms;
     for (const Finding& found : r.findings) {
       e.findings.push_back(std::string(model::ClauseId(found.clause)) + ": " + found.message);
     }
@@ -328,7 +368,12 @@ std::string ClauseText(std::string_view id) {
 }
 
 // Why an unexercised clause was not judged.
-std::string SkipReason(std::string_view id, const RunConfig& config, bool control, bool silent) {
+std::string SkipReason(std::string_view id, const RunConfig& config, bool control, bool concurrent,
+                       bool silent) {
+  auto ran = [&config](PropertyKind k) {
+    return std::find(config.properties.begin(), config.properties.end(), k) !=
+           config.properties.end();
+  };
   auto rows = model::ClausesWithId(id);
   if (!model::Info(rows.front()).judged) return "driver action: only its envelope is judged";
   if (!config.only.empty() && !ClauseMatches(config.only, id))
@@ -338,8 +383,20 @@ std::string SkipReason(std::string_view id, const RunConfig& config, bool contro
   });
   if (needs_control && !control)
     return "needs the conformance control extension, which the target does not offer";
-  if (id == "RL-4" || id.starts_with("CONC-")) {
-    return "checked by the rate-limit and concurrency properties, not yet part of djharness run";
+  if (id == "RL-4") {
+    if (config.driver.profile == model::Profile::kLenient)
+      return "lenient profile: a real account may share one limit among its credentials";
+    if (config.driver.more_credentials.empty())
+      return "needs a second credential: TENCENTCLOUD_SECRET_ID_2 and TENCENTCLOUD_SECRET_KEY_2";
+    if (!ran(PropertyKind::kRateLimit)) return "the rate-limit property was not run";
+  }
+  if (id.starts_with("CONC-")) {
+    if (!control)
+      return "the concurrency property needs the conformance control extension (jobs in given "
+             "states, the virtual rate-limit clock)";
+    if (!concurrent)
+      return "the target cannot be driven from several threads at once (Target::Another)";
+    if (!ran(PropertyKind::kConcurrency)) return "the concurrency property was not run";
   }
   if (silent) return "not judged: the target stopped answering (ROB-1), so the run ended early";
   return "not exercised by this run (try more --runs or other --style)";
@@ -380,6 +437,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   driver_config.control = control != nullptr;
   // One pacer and one judge of the target's limiter for the whole run: without control the
   // target's limiter remembers every history, so they must too.
+  DefaultClocks(driver_config);
   if (!driver_config.pacer) {
     driver_config.pacer = std::make_shared<client::Pacer>(
         driver_config.pacing_fraction, driver_config.steady_ms, driver_config.sleep_ms);
@@ -392,6 +450,19 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   GenModel initial;
   initial.control = control != nullptr;
   initial.styles = config.styles;
+  initial.credentials = 1 + static_cast<int>(driver_config.more_credentials.size());
+  initial.threads = config.threads;
+  // One connection per thread of the concurrency property, kept for the whole run.
+  std::vector<std::unique_ptr<client::Target>> lanes;
+  for (int t = 0; t < config.threads; ++t) {
+    auto lane = target.Another();
+    if (!lane) {
+      lanes.clear();
+      break;
+    }
+    lanes.push_back(std::move(lane));
+  }
+  for (const auto& lane : lanes) driver_config.lanes.push_back(lane.get());
 
   Totals totals;
   std::set<std::string> reported;
@@ -401,6 +472,19 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   bool silent = false;
 
   for (PropertyKind kind : config.properties) {
+    int runs = config.runs;
+    int max_steps = config.max_steps;
+    if (kind == PropertyKind::kConcurrency && (control == nullptr || lanes.empty())) continue;
+    if (kind == PropertyKind::kRateLimit && control == nullptr) {
+      // Real time: a handful of schedules, after a quiet window, since the target's limiter may
+      // still hold requests sent before this property began (by other properties, or before
+      // the run: those the judge cannot know).
+      runs = std::min(runs, config.realtime_rate_runs);
+      max_steps = std::min(max_steps, config.realtime_rate_steps);
+      driver_config.sleep_ms(1000 + driver_config.rate_margin_ms);
+    }
+    // Each real-time schedule starts from a quiet window, so that its finding is its own.
+    driver_config.quiet_start = kind == PropertyKind::kRateLimit;
     for (int round = 0; round < config.max_rounds; ++round) {
       ClauseFilter filter{reported, config.only, std::nullopt};
       Capture capture;
@@ -411,6 +495,11 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
           });
         });
         if (capture.silent) RC_FAIL("the target stopped answering");
+        // Past the shrinking budget every further candidate passes unsent: RapidCheck then
+        // ends with the shortest failing history found so far.
+        if (capture.finding &&
+            SecondsSince(start) - capture.seconds_to_find > config.max_shrink_seconds)
+          return;
         Driver driver(target, control, credentials, driver_config);
         Tally tally(driver, filter, totals, config, start);
         if (auto begun = driver.Begin(); !begun) {
@@ -422,8 +511,8 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       };
       rc::detail::TestParams params;
       params.seed = RoundSeed(config.seed, kind, round);
-      params.maxSuccess = config.runs;
-      params.maxSize = config.max_steps;
+      params.maxSuccess = runs;
+      params.maxSize = max_steps;
       rc::detail::TestMetadata metadata;
       metadata.id = std::string(PropertyName(kind));
       metadata.description = metadata.id;
@@ -466,7 +555,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       c.status = report::Status::kPassed;
     } else {
       c.status = report::Status::kSkipped;
-      c.reason = SkipReason(id, config, control != nullptr, silent);
+      c.reason = SkipReason(id, config, control != nullptr, !lanes.empty(), silent);
     }
     results.clauses.push_back(std::move(c));
   }

@@ -32,7 +32,14 @@ struct RunConfig {
   std::string styles_name = "both";
   std::string only;     // a clause-id glob such as "DEL-*"; empty = every clause
   int max_rounds = 30;  // failures reported per property before giving up
-  std::vector<PropertyKind> properties = {PropertyKind::kHistories, PropertyKind::kAuthCommon};
+  std::vector<PropertyKind> properties = {std::begin(kAllProperties), std::end(kAllProperties)};
+  // Without a control clock the rate-limit schedules run in real time: fewer and shorter.
+  int realtime_rate_runs = 12;
+  int realtime_rate_steps = 14;
+  int threads = 8;  // client threads of the concurrency property
+  // Shrinking a failure stops after this long and keeps the shortest history so far (real-time
+  // schedules wait for quiet windows between tries).
+  double max_shrink_seconds = 30;
   DriverConfig driver;  // profile, region, control, clocks
   std::string target_name;
   std::string control_name;

@@ -1,6 +1,7 @@
 // Steps: names, descriptions, and JSON for replay files.
 #include "harness/runner/steps.h"
 
+#include <algorithm>
 #include <array>
 
 namespace dj::run {
@@ -210,12 +211,19 @@ Planted Plant(const ApiCall& call, const std::string& region, std::int64_t margi
 }
 
 bool NeedsControl(const Step& step) {
-  return std::holds_alternative<CreateJob>(step) || std::holds_alternative<AdvanceClock>(step);
+  return std::holds_alternative<CreateJob>(step) || std::holds_alternative<AdvanceClock>(step) ||
+         std::holds_alternative<Batch>(step);
 }
 
 int CredentialNeeded(const Step& step) {
-  const auto* call = std::get_if<ApiCall>(&step);
-  return call != nullptr ? call->credential : 0;
+  if (const auto* call = std::get_if<ApiCall>(&step)) return call->credential;
+  int most = 0;
+  if (const auto* batch = std::get_if<Batch>(&step)) {
+    for (const auto& thread : batch->threads) {
+      for (const ApiCall& call : thread) most = std::max(most, call.credential);
+    }
+  }
+  return most;
 }
 
 std::string Describe(const Step& step) {
@@ -248,9 +256,59 @@ std::string Describe(const Step& step) {
              ShortParams(s.request.params) + " [" + std::string(protocol::StyleName(s.first)) +
              " and " + std::string(protocol::StyleName(s.second)) + "]";
     }
+    std::string operator()(const Batch& s) const {
+      std::string out = "concurrently:";
+      for (std::size_t t = 0; t < s.threads.size(); ++t) {
+        if (s.threads[t].empty()) continue;
+        out += (out.back() == ':' ? " " : " | ") + std::string("thread ") + std::to_string(t + 1) +
+               ":";
+        for (std::size_t i = 0; i < s.threads[t].size(); ++i) {
+          out += (i > 0 ? ", " : " ") + CallText(s.threads[t][i]);
+        }
+      }
+      return out;
+    }
+    // An action and the JobId it names, for a batch's one-line description.
+    static std::string CallText(const ApiCall& c) {
+      std::string out(model::ActionName(c.request.action));
+      if (c.request.params.is_object() && c.request.params.contains("JobId") &&
+          c.request.params["JobId"].is_string()) {
+        out += " " + c.request.params["JobId"].get<std::string>().substr(0, 24);
+      }
+      if (c.credential != 0) out += " (credential " + std::to_string(c.credential + 1) + ")";
+      return out;
+    }
   };
   return std::visit(Visitor{}, step);
 }
+
+namespace {
+
+json ApiJson(const ApiCall& s) {
+  json j = {{"Step", "Api"},
+            {"Action", model::ActionName(s.request.action)},
+            {"Params", s.request.params},
+            {"Style", protocol::StyleName(s.style)},
+            {"Encoding", EncodingJson(s.encoding)},
+            {"Fault", WireFaultName(s.fault)}};
+  // Written only when not the default, so older replay files read the same.
+  if (s.credential != 0) j["Credential"] = s.credential;
+  if (!s.paced) j["Paced"] = false;
+  return j;
+}
+
+ApiCall ApiFrom(const json& j) {
+  auto fault = WireFaultFromName(j.at("Fault").get<std::string>());
+  if (!fault) throw json::other_error::create(501, "unknown wire fault", &j);
+  ApiCall call{RequestFrom(j), StyleFrom(j.at("Style")), EncodingFrom(j.at("Encoding")), *fault};
+  call.credential = j.value("Credential", 0);
+  if (call.credential < 0 || call.credential > 1)
+    throw json::other_error::create(501, "Credential must be 0 or 1", &j);
+  call.paced = j.value("Paced", true);
+  return call;
+}
+
+}  // namespace
 
 void to_json(json& j, const Step& step) {
   struct Visitor {
@@ -261,17 +319,15 @@ void to_json(json& j, const Step& step) {
       return {{"Step", "AdvanceClock"}, {"Ms", s.ms}};
     }
     json operator()(const Pause& s) const { return {{"Step", "Pause"}, {"Ms", s.ms}}; }
-    json operator()(const ApiCall& s) const {
-      json j = {{"Step", "Api"},
-                {"Action", model::ActionName(s.request.action)},
-                {"Params", s.request.params},
-                {"Style", protocol::StyleName(s.style)},
-                {"Encoding", EncodingJson(s.encoding)},
-                {"Fault", WireFaultName(s.fault)}};
-      // Written only when not the default, so older replay files read the same.
-      if (s.credential != 0) j["Credential"] = s.credential;
-      if (!s.paced) j["Paced"] = false;
-      return j;
+    json operator()(const ApiCall& s) const { return ApiJson(s); }
+    json operator()(const Batch& s) const {
+      json threads = json::array();
+      for (const auto& thread : s.threads) {
+        json calls = json::array();
+        for (const ApiCall& call : thread) calls.push_back(ApiJson(call));
+        threads.push_back(std::move(calls));
+      }
+      return {{"Step", "Batch"}, {"Threads", std::move(threads)}};
     }
     json operator()(const SameInStyles& s) const {
       return {
@@ -303,14 +359,16 @@ void from_json(const json& j, Step& step) {
     if (ms < 0 || ms > 600000) throw json::other_error::create(501, "Pause out of range", &j);
     step = Pause{ms};
   } else if (kind == "Api") {
-    auto fault = WireFaultFromName(j.at("Fault").get<std::string>());
-    if (!fault) throw json::other_error::create(501, "unknown wire fault", &j);
-    ApiCall call{RequestFrom(j), StyleFrom(j.at("Style")), EncodingFrom(j.at("Encoding")), *fault};
-    call.credential = j.value("Credential", 0);
-    if (call.credential < 0 || call.credential > 1)
-      throw json::other_error::create(501, "Credential must be 0 or 1", &j);
-    call.paced = j.value("Paced", true);
-    step = std::move(call);
+    step = ApiFrom(j);
+  } else if (kind == "Batch") {
+    Batch batch;
+    for (const json& thread : j.at("Threads")) {
+      std::vector<ApiCall> calls;
+      for (const json& call : thread) calls.push_back(ApiFrom(call));
+      batch.threads.push_back(std::move(calls));
+    }
+    if (batch.threads.size() > 64) throw json::other_error::create(501, "at most 64 threads", &j);
+    step = std::move(batch);
   } else if (kind == "SameInStyles") {
     step = SameInStyles{RequestFrom(j), StyleFrom(j.at("First").at("Style")),
                         EncodingFrom(j.at("First").at("Encoding")),

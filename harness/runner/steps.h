@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "harness/protocol/codec.h"
 #include "models/api_model.h"
@@ -98,7 +99,15 @@ struct SameInStyles {
   friend bool operator==(const SameInStyles&, const SameInStyles&) = default;
 };
 
-using Step = std::variant<CreateJob, AdvanceClock, Pause, ApiCall, SameInStyles>;
+// Concurrency (CONC-*): every thread sends its calls one after another on a connection of its
+// own, and all threads start together. Needs the control extension: the model must know the
+// jobs' states and the rate-limit clock exactly to judge what comes back.
+struct Batch {
+  std::vector<std::vector<ApiCall>> threads;
+  friend bool operator==(const Batch&, const Batch&) = default;
+};
+
+using Step = std::variant<CreateJob, AdvanceClock, Pause, ApiCall, SameInStyles, Batch>;
 
 // A call as its encoding and wire fault shape it: the parameters and the encoder options, all
 // but what the sender adds (host, nonce, the clock). The Driver encodes it; repro scripts

@@ -32,6 +32,17 @@ Step Call(Action action, json params, WireFault fault = WireFault::kNone,
   return ApiCall{{action, std::move(params)}, style, Encoding{}, fault};
 }
 Step Delete(std::string id) { return Call(Action::kDeleteJob, {{"JobId", std::move(id)}}); }
+Step DeleteAs(int credential, std::string id) {
+  Step s = Delete(std::move(id));
+  std::get<ApiCall>(s).credential = credential;
+  return s;
+}
+// Each thread deletes the job once, all at the same time.
+Step ConcurrentDeletes(const std::string& id, int threads) {
+  Batch batch;
+  for (int t = 0; t < threads; ++t) batch.threads.push_back({std::get<ApiCall>(Delete(id))});
+  return batch;
+}
 Step Describe(std::string id) { return Call(Action::kDescribeJob, {{"JobId", std::move(id)}}); }
 
 // What one history finds against the in-process mock with the given faults.
@@ -39,9 +50,11 @@ std::vector<Finding> RunHistory(const std::vector<Step>& steps, mock::FaultSet f
   mock::MockConfig config;
   config.control = true;
   config.faults = std::move(faults);
+  config.race_window_ms = 50;  // two threads started together always meet in it
   mock::MockService service(config);
   client::InProcessTarget target(service);
   DriverConfig driver_config;
+  driver_config.more_credentials = {config.credentials[1]};
   Driver driver(target, &target, config.credentials.front(), driver_config);
   EXPECT_TRUE(driver.Begin().ok());
   std::vector<Finding> out;
@@ -88,6 +101,11 @@ const std::map<mock::Fault, std::vector<Step>>& Histories() {
       {Fault::kRateLimitedStillDeletes,
        {Create("job-aaaaaaaa", State::kSucceed), Delete("job-00000001"), Delete("job-00000002"),
         Delete("job-aaaaaaaa")}},
+      {Fault::kLimitOnePerSecond, {Delete("job-00000001"), Delete("job-00000002")}},
+      {Fault::kLimitShared,
+       {Delete("job-00000001"), Delete("job-00000002"), DeleteAs(1, "job-00000003")}},
+      {Fault::kNonAtomicDelete,
+       {Create("job-aaaaaaaa", State::kSucceed), ConcurrentDeletes("job-aaaaaaaa", 2)}},
       {Fault::kNoRequestIdOnErrors, {Describe("job-00000000")}},
       {Fault::kRequestIdRepeated, {Describe("job-00000000"), Describe("job-00000000")}},
       {Fault::kErrorsNot200, {Describe("job-00000000")}},

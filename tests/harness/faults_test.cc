@@ -2,8 +2,11 @@
 // scenario aimed at the clause the fault names.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <latch>
 #include <map>
+#include <thread>
 
 #include "tests/harness/mock_fixture.h"
 
@@ -109,6 +112,38 @@ const std::map<Fault, Scenario>& Scenarios() {
          f.Send(model::DeleteJobRequest("job-00000002"));
          return Observation{Summary(f.Send(model::DeleteJobRequest(id))),
                             Summary(f.Send(model::DescribeJobRequest(id)))};
+       }},
+      {Fault::kLimitOnePerSecond,
+       [](MockFixture& f) {
+         Observation o;
+         for (int i = 0; i < 2; ++i)
+           o.push_back(Summary(f.Send(model::DeleteJobRequest("job-0000000" + std::to_string(i)))));
+         return o;
+       }},
+      {Fault::kLimitShared,
+       [](MockFixture& f) {
+         f.Send(model::DeleteJobRequest("job-00000001"));
+         f.Send(model::DeleteJobRequest("job-00000002"));
+         auto second = f.Client(ControlConfig().credentials[1]);
+         return Observation{Summary(second->Send(model::DeleteJobRequest("job-00000003")))};
+       }},
+      {Fault::kNonAtomicDelete,
+       [](MockFixture& f) {
+         // Two deletes of one job from two threads at once: the planted race lets both through.
+         std::string id = f.Create("SUCCEED", {});
+         auto other = f.Client(DefaultCredentials());
+         std::latch start(2);
+         client::Exchange a;
+         std::thread t([&] {
+           start.arrive_and_wait();
+           a = other->Send(model::DeleteJobRequest(id));
+         });
+         start.arrive_and_wait();
+         client::Exchange b = f.Send(model::DeleteJobRequest(id));
+         t.join();
+         std::vector<std::string> both = {OutcomeText(a), OutcomeText(b)};
+         std::sort(both.begin(), both.end());
+         return Observation{both[0] + " and " + both[1]};
        }},
       {Fault::kNoRequestIdOnErrors,
        [](MockFixture& f) {

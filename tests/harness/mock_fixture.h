@@ -29,6 +29,9 @@ inline mock::MockConfig ControlConfig(mock::FaultSet faults = {}) {
   c.control = true;
   c.seed = 7;
   c.faults = std::move(faults);
+  // A wide race window for non-atomic-delete, so that two threads started together always meet
+  // in it, however slow the machine.
+  c.race_window_ms = 50;
   c.credentials.push_back(
       {"AKIDsecondCredential000000000000000002", "secondSecretKey0000000000000002", ""});
   return c;
