@@ -142,7 +142,20 @@ JobVerdict CheckJobHistory(const std::string& job_id, const std::optional<model:
   if (lin.gave_up || !minimize) return v;
   // Forget what was observed of one operation at a time (it may then have taken effect or not,
   // at any time after its call) while the history stays not linearizable: what is left
-  // cannot be explained whatever the forgotten calls did. Reads first, then the rest.
+  // cannot be explained whatever the forgotten calls did. Reads go first, then refusals, then
+  // successes, the latest first in each: what is left is then the cause (an impossible
+  // success) rather than its symptoms (the refusals and reads that follow from it).
+  auto rank = [&](std::size_t i) {
+    const JobOp& op = ops[i];
+    if (op.kind == JobOpKind::kDescribe || op.kind == JobOpKind::kList) return 0;
+    return op.outcome == model::Ok() ? 2 : 1;
+  };
+  std::vector<std::size_t> order(ops.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    return ops[a].invoked > ops[b].invoked;
+  });
   std::vector<JobOp> trial = ops;
   std::vector<bool> forgotten(ops.size(), false);
   auto forget = [](JobOp op) {
@@ -151,18 +164,14 @@ JobVerdict CheckJobHistory(const std::string& job_id, const std::optional<model:
     op.listed_state.reset();
     return op;
   };
-  for (int pass = 0; pass < 2; ++pass) {
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      bool reads = ops[i].kind == JobOpKind::kDescribe || ops[i].kind == JobOpKind::kList;
-      if (reads != (pass == 0)) continue;
-      trial[i] = forget(ops[i]);
-      std::optional<JobSpec> s;
-      Linearization l = Search(job_id, initial, trial, profile, nullptr, s);
-      if (!l.linearizable && !l.gave_up) {
-        forgotten[i] = true;
-      } else {
-        trial[i] = ops[i];
-      }
+  for (std::size_t i : order) {
+    trial[i] = forget(ops[i]);
+    std::optional<JobSpec> s;
+    Linearization l = Search(job_id, initial, trial, profile, nullptr, s);
+    if (!l.linearizable && !l.gave_up) {
+      forgotten[i] = true;
+    } else {
+      trial[i] = ops[i];
     }
   }
   for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -172,9 +181,65 @@ JobVerdict CheckJobHistory(const std::string& job_id, const std::optional<model:
 }
 
 bool OnlyDeletes(const std::vector<JobOp>& ops, const std::vector<std::size_t>& subset) {
-  return !subset.empty() && std::all_of(subset.begin(), subset.end(), [&](std::size_t i) {
-    return ops[i].kind == JobOpKind::kDelete && ops[i].outcome.has_value();
-  });
+  bool deletes =
+      subset.size() >= 2 && std::all_of(subset.begin(), subset.end(), [&](std::size_t i) {
+        return ops[i].kind == JobOpKind::kDelete && ops[i].outcome.has_value();
+      });
+  if (!deletes) return false;
+  // Concurrent: at least two of them overlap.
+  for (std::size_t a : subset) {
+    for (std::size_t b : subset) {
+      if (a != b && ops[a].invoked <= ops[b].invoked && ops[b].invoked <= ops[a].completed)
+        return true;
+    }
+  }
+  return false;
+}
+
+std::optional<SequentialBreach> SequentialClause(const std::string& job_id,
+                                                 const std::optional<model::Job>& initial,
+                                                 const std::vector<JobOp>& ops,
+                                                 const std::vector<std::size_t>& subset,
+                                                 model::Profile profile) {
+  std::vector<std::size_t> sorted = subset;
+  std::sort(sorted.begin(), sorted.end(),
+            [&](std::size_t a, std::size_t b) { return ops[a].invoked < ops[b].invoked; });
+  for (std::size_t k = 0; k < sorted.size(); ++k) {
+    if (!ops[sorted[k]].outcome) return std::nullopt;
+    if (k > 0 && ops[sorted[k - 1]].completed >= ops[sorted[k]].invoked) return std::nullopt;
+  }
+  // In time order, every call but the last must be answered as the model allows, and the last
+  // not: then the last one's clause, in the state the others left, names the defect.
+  JobSpec spec(job_id, initial, ops, profile);
+  int state = 0;
+  for (std::size_t k = 0; k < sorted.size(); ++k) {
+    std::vector<int> next;
+    spec.Step(state, sorted[k], next);
+    bool last = k + 1 == sorted.size();
+    if (next.empty() != last) return std::nullopt;
+    if (!last) {
+      state = next.front();
+      continue;
+    }
+    const JobOp& op = ops[sorted[k]];
+    const std::optional<model::Job>& job = spec.State(state);
+    if (op.kind == JobOpKind::kList) {
+      if (op.listed_state && !job) return SequentialBreach{model::Clause::kGoneListed, sorted[k]};
+      return std::nullopt;  // a listing's own defect (DRV-3) is not judged
+    }
+    model::Store store;
+    if (initial) store.Put(*initial);
+    if (!job) store.Erase(job_id);  // gone by the calls before it (GONE-*), or never there
+    if (job) store.Put(*job);
+    model::ApiRequest request = op.kind == JobOpKind::kDelete ? model::DeleteJobRequest(job_id)
+                                : op.kind == JobOpKind::kTerminate
+                                    ? model::TerminateJobRequest(job_id)
+                                    : model::DescribeJobRequest(job_id);
+    model::Clause clause = model::Decide(store, request, {}).clause;
+    if (!model::Info(clause).judged) return std::nullopt;
+    return SequentialBreach{clause, sorted[k]};
+  }
+  return std::nullopt;
 }
 
 std::string Timeline(const std::vector<JobOp>& ops, const std::vector<std::size_t>& subset,

@@ -51,8 +51,24 @@ JobVerdict CheckJobHistory(const std::string& job_id, const std::optional<model:
                            const std::vector<JobOp>& ops, model::Profile profile,
                            bool minimize = true);
 
-// True when the subset is concurrent deletes only, all answered: the case CONC-1 names.
+// True when the subset is two or more deletes, all answered, some of them overlapping: the
+// case CONC-1 names (when the job was deletable).
 bool OnlyDeletes(const std::vector<JobOp>& ops, const std::vector<std::size_t>& subset);
+
+// When no two calls of the subset overlap, and in time order every one but the last is
+// answered as the model allows, the defect is the last one's own, not one of concurrency: that
+// call and the clause that decides it in the state the others left (e.g. DEL-2 for a RUNNING
+// job deleted, GONE-2 for a deleted job still listed). std::nullopt otherwise, or when that
+// clause is a driver clause, which is not judged.
+struct SequentialBreach {
+  model::Clause clause;
+  std::size_t op;  // index into the ops
+};
+std::optional<SequentialBreach> SequentialClause(const std::string& job_id,
+                                                 const std::optional<model::Job>& initial,
+                                                 const std::vector<JobOp>& ops,
+                                                 const std::vector<std::size_t>& subset,
+                                                 model::Profile profile);
 
 // The operations as a timeline for the text report: one line per operation, a bar from its
 // call to its answer on a scale that spans them, then its thread, label and times (in ms from

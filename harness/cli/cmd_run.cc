@@ -102,7 +102,8 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
       << " skipped; " << r.histories << " histories, " << r.requests << " requests in "
       << std::fixed;
   out.precision(1);
-  out << r.duration_seconds << " s (seed " << r.seed << ")\n";
+  out << r.duration_seconds << " s, " << r.pacing_seconds
+      << " s of it waiting to stay under rate limits (seed " << r.seed << ")\n";
 }
 
 }  // namespace

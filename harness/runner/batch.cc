@@ -319,23 +319,35 @@ std::vector<Finding> Driver::RunBatch(const Batch& batch, const std::string& ste
       }
       continue;
     }
+    // Overlapping deletes that no order explains, each explainable alone: the job was
+    // deletable (from the start, or once a concurrent TerminateJob finished it), and more than
+    // one delete succeeded.
     bool double_delete = check::OnlyDeletes(ops, v.minimal);
+    // Calls that do not overlap show a defect of one call, under that call's own clause.
+    std::optional<check::SequentialBreach> sequential =
+        double_delete ? std::nullopt
+                      : check::SequentialClause(id, initial, ops, v.minimal, config_.profile);
     std::string text =
-        double_delete
+        sequential ? "the answer to " + ops[sequential->op].label + " breaks " +
+                         std::string(model::ClauseId(sequential->clause)) +
+                         " (found in a concurrent batch)"
+        : double_delete
             ? std::to_string(v.minimal.size()) + " concurrent DeleteJob calls on " + id +
                   " cannot all be answered so: of concurrent deletes of one job exactly one "
                   "succeeds and the others get ResourceNotFound.Job"
             : "the calls on " + id +
-                  " cannot be put in any order that the reference model answers so (" +
-                  std::to_string(v.minimal.size()) + " of its " + std::to_string(ops.size()) +
-                  " calls already cannot)";
+                  " cannot be put in any order that the reference model answers so: the " +
+                  std::to_string(v.minimal.size()) + " below cannot be explained, whatever its " +
+                  std::to_string(ops.size() - v.minimal.size()) + " other calls did";
     std::string detail =
         "  calls on " + id + ", from " +
         (before != nullptr ? "a " + std::string(model::StateName(before->state)) + " job"
                            : std::string("no such job")) +
         ", times in ms from the batch's start:\n" + check::Timeline(ops, v.minimal);
-    out.push_back(
-        {double_delete ? Clause::kConcDoubleDelete : Clause::kConcLinearizable, text, detail});
+    out.push_back({sequential      ? sequential->clause
+                   : double_delete ? Clause::kConcDoubleDelete
+                                   : Clause::kConcLinearizable,
+                   text, detail});
     trace_.back().findings.push_back(out.back());
   }
   return out;

@@ -53,7 +53,8 @@ TEST(GenStep, HistoriesMixEveryKindOfStepAtSmallSizes) {
             return std::string(model::ActionName(v.request.action));
           if constexpr (std::is_same_v<T, CreateJob>) return "CreateJob";
           if constexpr (std::is_same_v<T, AdvanceClock>) return "AdvanceClock";
-          return "SameInStyles";
+          if constexpr (std::is_same_v<T, SameInStyles>) return "SameInStyles";
+          return "other";
         },
         s);
     ++seen[kind];
@@ -101,11 +102,77 @@ TEST(GenStep, WithoutControlNothingNeedsIt) {
   }
 }
 
+TEST(GenStep, RateLimitSchedulesAreUnpacedDeletesAndGapsFromEveryCredential) {
+  for (bool control : {true, false}) {
+    GenModel m;
+    m.control = control;
+    m.credentials = 2;
+    rc::Random random(11);
+    std::map<std::string, int> seen;
+    std::set<std::int64_t> gaps;
+    for (int i = 0; i < 800; ++i) {
+      if (i % 40 == 0) m.store.Clear();
+      Step s = Sample(GenStep(m, PropertyKind::kRateLimit), random, 10);
+      EXPECT_EQ(NeedsControl(s), control && !std::holds_alternative<ApiCall>(s)) << Describe(s);
+      if (const auto* a = std::get_if<AdvanceClock>(&s)) gaps.insert(a->ms);
+      if (const auto* p = std::get_if<Pause>(&s)) gaps.insert(p->ms);
+      if (const auto* call = std::get_if<ApiCall>(&s);
+          call != nullptr && call->request.action == model::Action::kDeleteJob) {
+        EXPECT_FALSE(call->paced);
+        ++seen["credential " + std::to_string(call->credential)];
+      }
+      PredictEffect(m, s);
+    }
+    EXPECT_GT(seen["credential 0"], 50);
+    EXPECT_GT(seen["credential 1"], 50);
+    // The window's edges are drawn on purpose.
+    for (std::int64_t edge : {0, 999, 1000, 1001}) EXPECT_TRUE(gaps.contains(edge)) << edge;
+  }
+}
+
+TEST(GenStep, ConcurrencyBatchesCallEveryActionOnTheJobsFromEveryThread) {
+  GenModel m;
+  m.threads = 8;
+  rc::Random random(13);
+  std::map<std::string, int> actions;
+  int batches = 0;
+  int busiest = 0;
+  for (int i = 0; i < 300; ++i) {
+    if (i % 30 == 0) m.store.Clear();
+    Step s = Sample(GenStep(m, PropertyKind::kConcurrency), random, 20);
+    if (const auto* batch = std::get_if<Batch>(&s)) {
+      ++batches;
+      EXPECT_EQ(batch->threads.size(), 8U);
+      int calls = 0;
+      for (const auto& thread : batch->threads) {
+        EXPECT_LE(thread.size(), 4U);
+        for (const ApiCall& call : thread) {
+          ++actions[std::string(model::ActionName(call.request.action))];
+          EXPECT_EQ(call.fault, WireFault::kNone);
+          ++calls;
+        }
+      }
+      busiest = std::max(busiest, calls);
+    }
+    PredictEffect(m, s);
+  }
+  EXPECT_GT(batches, 50);
+  EXPECT_GE(busiest, 16);
+  for (const char* a : {"DeleteJob", "DescribeJob", "TerminateJob", "DescribeJobs"})
+    EXPECT_GT(actions[a], 20) << a;
+}
+
 RC_GTEST_PROP(StepJson, RoundTrips, ()) {
   GenModel m;
   m.styles = {protocol::Style::kApi3Post, protocol::Style::kFormPost};
   m.store.Put(*GenJob("job-aaaaaaaa"));
-  Step s = *GenStep(m, *rc::gen::element(PropertyKind::kHistories, PropertyKind::kAuthCommon));
+  m.credentials = 2;
+  m.threads = 3;
+  m.control = *rc::gen::arbitrary<bool>();
+  PropertyKind kind = *rc::gen::element(PropertyKind::kHistories, PropertyKind::kAuthCommon,
+                                        PropertyKind::kRateLimit, PropertyKind::kConcurrency);
+  RC_PRE(m.control || kind != PropertyKind::kConcurrency);
+  Step s = *GenStep(m, kind);
   nlohmann::json j = s;
   Step back = j.get<Step>();
   RC_ASSERT(back == s);
@@ -116,7 +183,8 @@ TEST(StepJson, RefusesWhatIsNotAStep) {
       const char* text :
       {R"({"Step":"Nope"})", R"({"Step":"AdvanceClock"})",
        R"({"Step":"Api","Action":"Frobnicate","Params":{},"Style":"api3-post","Encoding":{"SpaceAsPlus":false,"EncodeUnreserved":false,"ReverseOrder":false,"SignatureMethod":"HmacSHA1","SendSignatureMethod":true},"Fault":"none"})",
-       R"({"Step":"CreateJob","Job":{"JobState":"DONE","Tasks":[]}})"}) {
+       R"({"Step":"CreateJob","Job":{"JobState":"DONE","Tasks":[]}})",
+       R"({"Step":"Pause","Ms":-1})", R"({"Step":"Batch","Threads":[[{"Step":"Nope"}]]})"}) {
     EXPECT_THROW(nlohmann::json::parse(text).get<Step>(), nlohmann::json::exception) << text;
   }
 }

@@ -293,6 +293,42 @@ TEST(JobHistory, ANeverExistingJobIsNotFoundWhateverTheOrder) {
   EXPECT_FALSE(Check(std::nullopt, {Terminate(0, 20, kOk)}).linearizable);
 }
 
+TEST(JobHistory, TheUnexplainedCallsAreTheCauseNotTheSymptoms) {
+  // A RUNNING job deleted, then found gone by a terminate and a describe: the delete is what
+  // no state explains; the later answers only follow from it.
+  auto job = MakeJob(State::kRunning);
+  std::vector<JobOp> ops = {Delete(0, 10, kOk), Terminate(20, 30, kNotFound),
+                            Describe(40, 50, std::nullopt)};
+  JobVerdict v = Check(job, ops);
+  ASSERT_FALSE(v.linearizable);
+  EXPECT_EQ(v.minimal, (std::vector<std::size_t>{0}));
+  auto breach = SequentialClause("job-aaaaaaaa", job, ops, v.minimal, model::Profile::kStrict);
+  ASSERT_TRUE(breach.has_value());
+  EXPECT_EQ(breach->clause, model::Clause::kDelJobActive);
+  EXPECT_EQ(breach->op, 0U);
+}
+
+TEST(JobHistory, CallsInSequenceAreJudgedUnderTheLastOnesClause) {
+  auto job = MakeJob(State::kSucceed);
+  // Deleted, then still listed: GONE-2, not a concurrency defect.
+  std::vector<JobOp> listed = {Delete(0, 10, kOk), List(20, 30, "SUCCEED")};
+  auto breach = SequentialClause("job-aaaaaaaa", job, listed, {0, 1}, model::Profile::kStrict);
+  ASSERT_TRUE(breach.has_value());
+  EXPECT_EQ(breach->clause, model::Clause::kGoneListed);
+  EXPECT_EQ(breach->op, 1U);
+  // Deleted twice in sequence: GONE-3; and not CONC-1, since they do not overlap.
+  std::vector<JobOp> twice = {Delete(0, 10, kOk), Delete(20, 30, kOk)};
+  breach = SequentialClause("job-aaaaaaaa", job, twice, {0, 1}, model::Profile::kStrict);
+  ASSERT_TRUE(breach.has_value());
+  EXPECT_EQ(breach->clause, model::Clause::kGoneDeleteAgain);
+  EXPECT_FALSE(OnlyDeletes(twice, {0, 1}));
+  // Overlapping: a concurrency defect, CONC-1's.
+  std::vector<JobOp> together = {Delete(0, 10, kOk), Delete(5, 30, kOk)};
+  EXPECT_FALSE(
+      SequentialClause("job-aaaaaaaa", job, together, {0, 1}, model::Profile::kStrict).has_value());
+  EXPECT_TRUE(OnlyDeletes(together, {0, 1}));
+}
+
 TEST(JobHistory, TheTimelineDrawsTheMinimalCallsOnOneScale) {
   auto job = MakeJob(State::kSucceed);
   std::vector<JobOp> ops = {Delete(1'000'000, 3'000'000, kOk, 0),

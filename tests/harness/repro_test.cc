@@ -386,6 +386,53 @@ TEST(ReproScript, TheRateClockMovesOnlyWhenTheHistoryAdvancesIt) {
       << run.Context();
 }
 
+// A concurrent batch: every thread's calls are sent, together, and the jobs are looked at
+// afterwards. Against the planted race both deletes succeed; against the correct mock one
+// does and the other finds nothing.
+TEST(ReproScript, ABatchSendsEveryThreadTogether) {
+  std::vector<Step> steps = {Create("job-aaaaaaaa")};
+  Batch batch;
+  batch.threads.push_back({std::get<ApiCall>(Delete("job-aaaaaaaa"))});
+  batch.threads.push_back({std::get<ApiCall>(Delete("job-aaaaaaaa", Style::kQueryGet))});
+  steps.push_back(batch);
+  for (bool racy : {true, false}) {
+    mock::MockConfig config = LiveMock::Config();
+    if (racy) config.faults.insert(mock::Fault::kNonAtomicDelete);
+    config.race_window_ms = 500;  // the script's threads start within a few ms of each other
+    LiveMock mock(config);
+    ScriptRun run = Replay(mock, steps);
+    ASSERT_EQ(run.exit_code, 0) << run.Context();
+    std::vector<std::string> outcomes = run.Outcomes();
+    std::sort(outcomes.begin(), outcomes.end());
+    std::vector<std::string> want = {racy ? "success" : "ResourceNotFound.Job", "success"};
+    EXPECT_EQ(outcomes, want) << run.Context();
+    EXPECT_NE(run.out.find("-- probe: DescribeJob job-aaaaaaaa after the batch"),
+              std::string::npos);
+    EXPECT_EQ(mock.service().SnapshotStore().Find("job-aaaaaaaa"), nullptr);
+  }
+}
+
+// RL-4 histories sign some requests with the second credential, read from the environment.
+TEST(ReproScript, ASecondCredentialSignsWhatTheHistorySaysAndIsRequired) {
+  LiveMock mock;
+  Step second = Delete("job-00000003");
+  std::get<ApiCall>(second).credential = 1;
+  std::vector<Step> steps = {Delete("job-00000001"), Delete("job-00000002"), second};
+  ScriptRun missing = Replay(mock, steps);
+  EXPECT_EQ(missing.exit_code, 2) << missing.Context();
+  EXPECT_NE(missing.err.find("TENCENTCLOUD_SECRET_ID_2"), std::string::npos) << missing.Context();
+  ScriptRun run = Replay(mock, steps,
+                         {"TENCENTCLOUD_SECRET_ID_2=" + std::string(mock::kSecondSecretId),
+                          "TENCENTCLOUD_SECRET_KEY_2=" + std::string(mock::kSecondSecretKey)});
+  ASSERT_EQ(run.exit_code, 0) << run.Context();
+  // The third delete is the second credential's first: admitted, though the first credential
+  // has spent its limit.
+  EXPECT_EQ(run.Outcomes(), (std::vector<std::string>{"ResourceNotFound.Job",
+                                                      "ResourceNotFound.Job",
+                                                      "ResourceNotFound.Job"}))
+      << run.Context();
+}
+
 TEST(ReproScript, ASessionTokenIsSentAndSignedInEveryStyle) {
   LiveMock mock;
   std::vector<Step> steps = {Create("job-gggggggg")};

@@ -33,6 +33,9 @@ report::Results RunMock(const RunConfig& config, mock::FaultSet faults = {},
   // Pacing without control waits on the mock's steady clock, which waiting moves: no real time.
   with_clock.driver.steady_ms = [&f] { return f.steady().load(); };
   with_clock.driver.sleep_ms = [&f](std::int64_t ms) { f.steady() += ms; };
+  // The mock's second credential, for RL-4.
+  if (with_clock.driver.more_credentials.empty())
+    with_clock.driver.more_credentials = {mock_config.credentials[1]};
   auto results = RunConformance(with_clock, f.target(), control ? &f.target() : nullptr,
                                 testing::DefaultCredentials());
   EXPECT_TRUE(results.ok()) << (results.ok() ? "" : results.error().message);
@@ -61,8 +64,8 @@ TEST(Runner, TheReferenceMockPassesAndEverySkipHasAReason) {
     }
   }
   // The core of the spec is exercised even by a small run.
-  for (const char* id :
-       {"DEL-1", "DEL-2", "DEL-3", "DEL-4", "ID-1", "ID-4", "RL-2", "AUTH-1", "COM-1", "OBS-1"}) {
+  for (const char* id : {"DEL-1", "DEL-2", "DEL-3", "DEL-4", "ID-1", "ID-4", "RL-1", "RL-2", "RL-3",
+                         "RL-4", "AUTH-1", "COM-1", "OBS-1", "CONC-1", "CONC-2"}) {
     EXPECT_EQ(Clause(r, id).status, report::Status::kPassed) << id;
   }
   EXPECT_GT(r.requests, 0);
@@ -112,6 +115,7 @@ TEST_P(FaultFound, UnderItsOwnClauseWithAShortHistoryThatReplays) {
                                                                           : mock::FaultSet{}));
     DriverConfig driver;
     driver.wall_seconds = [&f] { return f.wall().load(); };
+    driver.more_credentials = {f.service().config().credentials[1]};
     auto found = ReplayHistory(c.failure->steps, driver, f.target(), &f.target(),
                                testing::DefaultCredentials());
     ASSERT_TRUE(found.ok());
@@ -126,7 +130,11 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(FaultCase{mock::Fault::kRunningDeletable, PropertyKind::kHistories},
                       FaultCase{mock::Fault::kRateLimitedStillDeletes, PropertyKind::kHistories},
                       FaultCase{mock::Fault::kDeletesNeighbour, PropertyKind::kHistories},
-                      FaultCase{mock::Fault::kExpiredAccepted, PropertyKind::kAuthCommon}),
+                      FaultCase{mock::Fault::kExpiredAccepted, PropertyKind::kAuthCommon},
+                      FaultCase{mock::Fault::kNoRateLimit, PropertyKind::kRateLimit},
+                      FaultCase{mock::Fault::kLimitOnePerSecond, PropertyKind::kRateLimit},
+                      FaultCase{mock::Fault::kLimitShared, PropertyKind::kRateLimit},
+                      FaultCase{mock::Fault::kNonAtomicDelete, PropertyKind::kConcurrency}),
     [](const ::testing::TestParamInfo<FaultCase>& param) {
       std::string name(mock::FaultName(param.param.fault));
       std::erase(name, '-');
@@ -141,6 +149,48 @@ TEST(Runner, WithoutControlTheClausesThatNeedItAreSkippedWithTheReason) {
     EXPECT_NE(Clause(r, id).reason.find("control extension"), std::string::npos) << id;
   }
   EXPECT_EQ(Clause(r, "ID-1").status, report::Status::kPassed);
+}
+
+// Without a control clock the rate-limit schedules run in real time: here on the fixture's
+// steady clock, which the mock's limiter reads and the harness's waiting moves, so no test time
+// passes. The correct mock passes; one without a limit is caught with a schedule of a few
+// deletes.
+TEST(Runner, RateLimitSchedulesInRealTime) {
+  RunConfig config = SmallRun(6, 12);
+  config.properties = {PropertyKind::kRateLimit};
+  report::Results ok = RunMock(config, {}, Via::kInProcess, /*control=*/false);
+  EXPECT_EQ(ok.Count(report::Status::kFailed), 0);
+  EXPECT_GT(Clause(ok, "RL-1").checks + Clause(ok, "RL-2").checks, 0);
+  EXPECT_EQ(ok.histories, config.realtime_rate_runs);
+  EXPECT_EQ(Clause(ok, "CONC-1").status, report::Status::kSkipped);
+  EXPECT_NE(Clause(ok, "CONC-1").reason.find("control extension"), std::string::npos);
+
+  config.max_rounds = 1;
+  report::Results bad =
+      RunMock(config, {mock::Fault::kNoRateLimit}, Via::kInProcess, /*control=*/false);
+  const report::ClauseResult& rl2 = Clause(bad, "RL-2");
+  ASSERT_EQ(rl2.status, report::Status::kFailed);
+  ASSERT_TRUE(rl2.failure.has_value());
+  EXPECT_LE(rl2.failure->requests, 8);  // three deletes and their lookups, at most
+  EXPECT_GT(bad.pacing_seconds, 0);     // the quiet window before each schedule
+}
+
+TEST(Runner, AConcurrencyFindingCarriesTheTimelineOfItsCalls) {
+  RunConfig config = SmallRun(2, 100);
+  config.max_rounds = 1;
+  config.properties = {PropertyKind::kConcurrency};
+  report::Results r = RunMock(config, {mock::Fault::kNonAtomicDelete});
+  const report::ClauseResult& c = Clause(r, "CONC-1");
+  ASSERT_EQ(c.status, report::Status::kFailed);
+  ASSERT_TRUE(c.failure.has_value());
+  const std::string& t = c.failure->timeline;
+  // Two lines, one per successful delete, each with a bar and its times.
+  EXPECT_EQ(std::count(t.begin(), t.end(), '\n'), 3) << t;
+  EXPECT_NE(t.find("DeleteJob job-"), std::string::npos) << t;
+  EXPECT_NE(t.find("-> success"), std::string::npos) << t;
+  int threaded = 0;
+  for (const report::Exchange& e : c.failure->history) threaded += e.thread >= 0 ? 1 : 0;
+  EXPECT_EQ(threaded, 2);
 }
 
 TEST(Runner, OnlyJudgesTheMatchingClauses) {
