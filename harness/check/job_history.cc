@@ -208,6 +208,14 @@ std::optional<SequentialBreach> SequentialClause(const std::string& job_id,
     if (!ops[sorted[k]].outcome) return std::nullopt;
     if (k > 0 && ops[sorted[k - 1]].completed >= ops[sorted[k]].invoked) return std::nullopt;
   }
+  // No other call on the job may have come before the last one: its state must be the one the
+  // calls of the subset left (a refused call with a hidden effect would make any clause a
+  // guess).
+  std::size_t culprit = sorted.back();
+  for (std::size_t j = 0; j < ops.size(); ++j) {
+    bool in_subset = std::find(sorted.begin(), sorted.end(), j) != sorted.end();
+    if (!in_subset && ops[j].invoked < ops[culprit].invoked) return std::nullopt;
+  }
   // In time order, every call but the last must be answered as the model allows, and the last
   // not: then the last one's clause, in the state the others left, names the defect.
   JobSpec spec(job_id, initial, ops, profile);

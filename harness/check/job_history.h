@@ -55,10 +55,11 @@ JobVerdict CheckJobHistory(const std::string& job_id, const std::optional<model:
 // case CONC-1 names (when the job was deletable).
 bool OnlyDeletes(const std::vector<JobOp>& ops, const std::vector<std::size_t>& subset);
 
-// When no two calls of the subset overlap, and in time order every one but the last is
-// answered as the model allows, the defect is the last one's own, not one of concurrency: that
-// call and the clause that decides it in the state the others left (e.g. DEL-2 for a RUNNING
-// job deleted, GONE-2 for a deleted job still listed). std::nullopt otherwise, or when that
+// When no two calls of the subset overlap, no other call on the job was made before the last
+// of them, and in time order every one but the last is answered as the model allows, the
+// defect is the last one's own, not one of concurrency: that call and the clause that decides
+// it in the state the others left (e.g. DEL-2 for a RUNNING job deleted, GONE-2 for a deleted
+// job still listed). std::nullopt otherwise, or when that
 // clause is a driver clause, which is not judged.
 struct SequentialBreach {
   model::Clause clause;
