@@ -59,8 +59,8 @@ bool OnlyDeletes(const std::vector<JobOp>& ops, const std::vector<std::size_t>& 
 // of them, and in time order every one but the last is answered as the model allows, the
 // defect is the last one's own, not one of concurrency: that call and the clause that decides
 // it in the state the others left (e.g. DEL-2 for a RUNNING job deleted, GONE-2 for a deleted
-// job still listed). std::nullopt otherwise, or when that
-// clause is a driver clause, which is not judged.
+// job still listed). std::nullopt otherwise, or when that clause is a driver clause, which is
+// not judged.
 struct SequentialBreach {
   model::Clause clause;
   std::size_t op;  // index into the ops
