@@ -58,21 +58,32 @@ function(dj_test name)
     PROPERTIES LABELS "unit;${ARG_LABELS}" TIMEOUT 120)
 endfunction()
 
-# dj_fuzz_target(NAME SOURCE file.cc DEPS ... CORPUS corpora/<name>)
+# FuzzedDataProvider.h is a header of clang's runtime (libclang-rt-14-dev); every compiler uses
+# it, so that the structured fuzz targets replay their corpora in g++ builds too. Only that
+# header is put on the include path (a copy in the build tree): clang's include folder has its
+# own stddef.h and friends, which g++ cannot read.
+file(GLOB _dj_fdp_dirs /usr/lib/llvm-14/lib/clang/*/include)
+find_file(DJ_FUZZED_DATA_PROVIDER fuzzer/FuzzedDataProvider.h PATHS ${_dj_fdp_dirs} REQUIRED)
+set(DJ_FUZZED_DATA_PROVIDER_DIR ${CMAKE_BINARY_DIR}/fuzzed-data-provider)
+file(COPY ${DJ_FUZZED_DATA_PROVIDER} DESTINATION ${DJ_FUZZED_DATA_PROVIDER_DIR}/fuzzer)
+
+# dj_fuzz_target(NAME SOURCES file.cc ... DEPS ... CORPUS corpora/<name>)
 # With DJ_FUZZ: a libFuzzer binary NAME, plus a ctest "fuzz-smoke" run of it.
 # Always: NAME_replay, a plain program that feeds every file of the corpus and its
 # regressions/ to the target, registered as a ctest (label "corpus") on any compiler.
 function(dj_fuzz_target name)
-  cmake_parse_arguments(ARG "" "SOURCE;CORPUS" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "CORPUS" "SOURCES;DEPS" ${ARGN})
   set(corpus ${PROJECT_SOURCE_DIR}/${ARG_CORPUS})
-  add_executable(${name}_replay ${ARG_SOURCE} ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cc)
+  add_executable(${name}_replay ${ARG_SOURCES} ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cc)
   target_link_libraries(${name}_replay PRIVATE ${ARG_DEPS})
+  target_include_directories(${name}_replay SYSTEM PRIVATE ${DJ_FUZZED_DATA_PROVIDER_DIR})
   _dj_common(${name}_replay)
   add_test(NAME fuzz_replay.${name} COMMAND ${name}_replay ${corpus}/seeds ${corpus}/regressions)
   set_tests_properties(fuzz_replay.${name} PROPERTIES LABELS "corpus" TIMEOUT 120)
   if(DJ_FUZZ)
-    add_executable(${name} ${ARG_SOURCE})
+    add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+    target_include_directories(${name} SYSTEM PRIVATE ${DJ_FUZZED_DATA_PROVIDER_DIR})
     _dj_common(${name})
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
     set(dict ${corpus}/${name}.dict)
@@ -82,9 +93,10 @@ function(dj_fuzz_target name)
     endif()
     # New inputs go to a scratch corpus in the build tree, never into corpora/.
     set(scratch ${CMAKE_BINARY_DIR}/fuzz-scratch/${name})
-    file(MAKE_DIRECTORY ${scratch})
+    file(MAKE_DIRECTORY ${scratch} ${scratch}-artifacts)
     add_test(NAME fuzz_smoke.${name}
-      COMMAND ${name} -runs=20000 -seed=1 ${dict_flag} ${scratch} ${corpus}/seeds ${corpus}/regressions)
+      COMMAND ${name} -runs=20000 -seed=1 ${dict_flag} -artifact_prefix=${scratch}-artifacts/
+              ${scratch} ${corpus}/seeds ${corpus}/regressions)
     set_tests_properties(fuzz_smoke.${name} PROPERTIES LABELS "fuzz-smoke" TIMEOUT 300)
   endif()
 endfunction()

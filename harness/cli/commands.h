@@ -13,6 +13,7 @@ int RunRun(const ParsedFlags& flags);
 int RunReplay(const ParsedFlags& flags);
 int RunMock(const ParsedFlags& flags);
 int RunLifecycle(const ParsedFlags& flags);
+int RunFuzz(const ParsedFlags& flags);
 int RunFaults();
 
 // The mock's configuration from `djharness mock` flags; fails naming the bad flag.

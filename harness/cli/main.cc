@@ -30,5 +30,6 @@ int main(int argc, char** argv) {
   if (command == "replay") return RunReplay(*flags);
   if (command == "mock") return RunMock(*flags);
   if (command == "lifecycle") return RunLifecycle(*flags);
+  if (command == "fuzz") return RunFuzz(*flags);
   return RunFaults();
 }

@@ -234,6 +234,29 @@ std::string NewJobId(std::mt19937_64& rng, const model::Store& store) {
   }
 }
 
+Result<ReadRequest, model::Refusal> ReadApiRequest(const MockConfig& config, const HttpRequest& req,
+                                                   std::int64_t wall_seconds) {
+  auto wire = protocol::ParseWire(req);
+  if (!wire) return Failure{wire.error()};
+
+  model::CommonParams common = wire->common;
+  if (!common.region && config.Has(Fault::kRegionOptional)) common.region = "ap-guangzhou";
+  auto action = model::CheckCommon(common);
+  if (!action) return Failure{action.error()};
+
+  protocol::AuthPolicy policy;
+  policy.lookup_key = [&](std::string_view id) { return KeyOf(config, id); };
+  policy.now = wall_seconds;
+  policy.max_skew = config.max_skew_seconds;
+  policy.check_signature = !config.Has(Fault::kSignatureUnchecked);
+  policy.check_timestamp = !config.Has(Fault::kExpiredAccepted);
+  policy.check_scope_date = !config.Has(Fault::kLocalDateAccepted);
+  auto secret_id = protocol::Authenticate(*wire, policy);
+  if (!secret_id) return Failure{secret_id.error()};
+
+  return ReadRequest{*secret_id, *action, *common.region, wire->style, protocol::ApiParams(*wire)};
+}
+
 HttpResponse Respond(MockState& state, const MockConfig& config, const HttpRequest& req,
                      const Clocks& clocks, std::optional<DeferredErase>* deferred) {
   Answerer answer{state, config};
@@ -248,36 +271,22 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
     return r;
   }
 
-  auto wire = protocol::ParseWire(req);
-  if (!wire) return answer.Refuse(wire.error());
-
-  model::CommonParams common = wire->common;
-  if (!common.region && config.Has(Fault::kRegionOptional)) common.region = "ap-guangzhou";
-  auto action = model::CheckCommon(common);
-  if (!action) return answer.Refuse(action.error());
-
-  protocol::AuthPolicy policy;
-  policy.lookup_key = [&](std::string_view id) { return KeyOf(config, id); };
-  policy.now = clocks.wall_seconds;
-  policy.max_skew = config.max_skew_seconds;
-  policy.check_signature = !config.Has(Fault::kSignatureUnchecked);
-  policy.check_timestamp = !config.Has(Fault::kExpiredAccepted);
-  policy.check_scope_date = !config.Has(Fault::kLocalDateAccepted);
-  auto secret_id = protocol::Authenticate(*wire, policy);
-  if (!secret_id) return answer.Refuse(secret_id.error());
+  auto read = ReadApiRequest(config, req, clocks.wall_seconds);
+  if (!read) return answer.Refuse(read.error());
+  const model::Action action = read->action;
 
   // target-contract §3: the limiter sits in front of parameter validation.
-  int limit = config.Has(Fault::kNoRateLimit) ? 0 : config.LimitOf(*action);
+  int limit = config.Has(Fault::kNoRateLimit) ? 0 : config.LimitOf(action);
   std::int64_t now_ms = config.control ? state.virtual_now_ms : clocks.steady_ms;
-  std::string counted_as = config.Has(Fault::kLimitShared) ? std::string() : *secret_id;
-  bool admitted = state.limiter.Admit({counted_as, *action, *common.region}, now_ms, limit);
+  std::string counted_as = config.Has(Fault::kLimitShared) ? std::string() : read->secret_id;
+  bool admitted = state.limiter.Admit({counted_as, action, read->region}, now_ms, limit);
 
-  model::ApiRequest request{*action, json::object()};
-  auto params = protocol::ApiParams(*wire);
+  model::ApiRequest request{action, json::object()};
+  auto& params = read->params;
   if (params) request.params = std::move(*params);
   if (!params && admitted) return answer.Refuse(params.error());
   if (config.Has(Fault::kUnknownParamsIgnored) && request.params.is_object()) {
-    const auto& accepted = model::AcceptedParams(*action);
+    const auto& accepted = model::AcceptedParams(action);
     for (auto it = request.params.begin(); it != request.params.end();) {
       bool known = std::find(accepted.begin(), accepted.end(), it.key()) != accepted.end();
       it = known ? std::next(it) : request.params.erase(it);
@@ -285,7 +294,7 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
   }
 
   model::Fresh fresh{"", clocks.wall_seconds};
-  if (*action == model::Action::kSubmitJob) fresh.job_id = NewJobId(state.rng, state.store);
+  if (action == model::Action::kSubmitJob) fresh.job_id = NewJobId(state.rng, state.store);
   Decision d = model::Decide(state.store, request, fresh);
   d = PlantDecisionFaults(state, config, request, std::move(d));
 

@@ -63,6 +63,23 @@ struct DeferredErase {
   std::string job_id;
 };
 
+// What the mock reads off an API request before its limiter and its model see it.
+struct ReadRequest {
+  std::string secret_id;  // authenticated
+  model::Action action;
+  std::string region;
+  protocol::Style style;
+  // The API parameters, or the refusal (COM-7) the mock gives when the limiter admits the
+  // request (target-contract §3: the limiter comes first).
+  Result<nlohmann::json, model::Refusal> params;
+};
+// The request's style, common parameters (COM-1..3) and authentication (AUTH-*), in the
+// order the mock checks them, at the given wall clock; the first refusal otherwise. Pure:
+// the request parser of the mock, and what the request_parser fuzz target drives.
+Result<ReadRequest, model::Refusal> ReadApiRequest(const MockConfig& config,
+                                                   const protocol::HttpRequest& request,
+                                                   std::int64_t wall_seconds);
+
 // The mock's whole behaviour. Deterministic given the state (including its RNG). With the
 // non-atomic-delete fault, a successful DeleteJob's erase is left in *deferred (when given)
 // for the caller to make later.

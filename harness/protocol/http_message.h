@@ -28,12 +28,16 @@ struct HttpRequest {
 
   std::string_view Path() const;   // target up to '?'
   std::string_view Query() const;  // target after the first '?', "" if none
+
+  friend bool operator==(const HttpRequest&, const HttpRequest&) = default;
 };
 
 struct HttpResponse {
   int status = 200;
   Headers headers;
   std::string body;
+
+  friend bool operator==(const HttpResponse&, const HttpResponse&) = default;
 };
 
 }  // namespace dj::protocol

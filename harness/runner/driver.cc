@@ -286,7 +286,7 @@ Driver::Expectation Driver::Expect(const ApiCall& call, const protocol::HttpRequ
     e.clause = *fault_clause;
     return e;
   }
-  e.decision = model::Decide(store_, call.request, {});
+  e.decision = model::Decide(store_, AsReceived(call), {});
   e.reached_model = true;
   e.clause = e.decision.clause;
   return e;

@@ -498,7 +498,7 @@ void PredictEffect(GenModel& m, const Step& step) {
     m.store.Put(create->job);
   } else if (const auto* call = std::get_if<ApiCall>(&step)) {
     if (ExpectedClause(call->fault, call->style)) return;
-    model::Decision d = model::Decide(m.store, call->request, {});
+    model::Decision d = model::Decide(m.store, AsReceived(*call), {});
     if (d.Succeeds()) model::Apply(m.store, d.effect);
   }
 }

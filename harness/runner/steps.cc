@@ -62,6 +62,15 @@ std::string ShortParams(const json& params) {
 
 }  // namespace
 
+model::ApiRequest AsReceived(const ApiCall& call) {
+  if (call.style == protocol::Style::kApi3Post || !call.request.params.is_object()) {
+    return call.request;
+  }
+  auto decoded = protocol::UnflattenParams(protocol::FlattenParams(call.request.params));
+  if (!decoded) return call.request;  // the target refuses it under COM-7 either way
+  return {call.request.action, std::move(*decoded)};
+}
+
 std::string_view WireFaultName(WireFault f) { return Row(f).name; }
 
 std::optional<WireFault> WireFaultFromName(std::string_view name) {

@@ -121,6 +121,10 @@ struct Planted {
 // `margin` is how far inside/outside the 300 s window the timestamp faults go (AUTH-2).
 Planted Plant(const ApiCall& call, const std::string& region, std::int64_t margin);
 
+// The request as a target decodes it: in the query styles every parameter travels as text, so
+// a number arrives as its digits and a null not at all (what the model must judge).
+model::ApiRequest AsReceived(const ApiCall& call);
+
 // One line for people, e.g. `DeleteJob {"JobId":"job-abc"} [query-get, wrong-signature]`.
 std::string Describe(const Step& step);
 bool NeedsControl(const Step& step);

@@ -1,0 +1,89 @@
+// The whole reference mock in-process, judged by the reference model: the input decodes to a
+// history in the runner's action vocabulary (fuzz/step_decoder.h), the conformance Driver
+// sends it to an in-process mock with the control extension and judges every answer. A crash,
+// a control failure or any finding is a fuzz finding; it prints the history as replayable
+// steps (the `steps` of a results file's failure) before aborting.
+//
+// DJ_FUZZ_FAULTS=name[,name...] plants mock faults (djharness faults), so that the campaign's
+// power is measurable: how long libFuzzer takes to find each planted defect.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "fuzz/fuzz_check.h"
+#include "fuzz/step_decoder.h"
+#include "harness/client/inprocess_target.h"
+#include "harness/mock/mock_service.h"
+#include "harness/runner/driver.h"
+
+namespace {
+
+using namespace dj;
+
+constexpr std::int64_t kNow = 1700000000;
+
+mock::FaultSet FaultsFromEnvironment() {
+  mock::FaultSet faults;
+  const char* names = std::getenv("DJ_FUZZ_FAULTS");
+  std::string_view rest = names != nullptr ? names : "";
+  while (!rest.empty()) {
+    std::string_view name = rest.substr(0, rest.find(','));
+    rest.remove_prefix(std::min(rest.size(), name.size() + 1));
+    if (name.empty()) continue;
+    auto fault = mock::FaultFromName(name);
+    if (!fault) {
+      std::cerr << "DJ_FUZZ_FAULTS: unknown fault " << name << " (see djharness faults)\n";
+      std::exit(2);
+    }
+    faults.insert(*fault);
+  }
+  return faults;
+}
+
+[[noreturn]] void Report(const std::vector<run::Step>& steps, std::size_t upto,
+                         const std::string& what) {
+  std::cerr << "mock_inprocess: " << what << "\nhistory:\n";
+  nlohmann::json replay = nlohmann::json::array();
+  for (std::size_t i = 0; i <= upto && i < steps.size(); ++i) {
+    std::cerr << "  " << i + 1 << ". " << run::Describe(steps[i]) << "\n";
+    replay.push_back(steps[i]);
+  }
+  std::cerr << "steps: " << replay.dump() << "\n";
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const mock::FaultSet kFaults = FaultsFromEnvironment();
+  FuzzedDataProvider in(data, size);
+  std::vector<run::Step> steps = dj::fuzz::DecodeSteps(in);
+
+  mock::MockConfig config;
+  config.control = true;
+  config.faults = kFaults;
+  config.seed = 1;
+  mock::MockService service(
+      config, [] { return kNow; }, [] { return std::int64_t{0}; });
+  client::InProcessTarget target(service);
+  run::DriverConfig driver_config;
+  driver_config.more_credentials = {config.credentials[1]};
+  driver_config.wall_seconds = [] { return kNow; };
+  driver_config.steady_ms = [] { return std::int64_t{0}; };
+  driver_config.sleep_ms = [](std::int64_t) {};
+  run::Driver driver(target, &target, config.credentials.front(), driver_config);
+  auto begun = driver.Begin();
+  DJ_FUZZ_CHECK(begun.ok(), "the control extension refused a reset");
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    std::vector<run::Finding> findings = driver.Execute(steps[i]);
+    if (driver.fatal()) Report(steps, i, "control failure: " + *driver.fatal());
+    if (!findings.empty()) {
+      Report(
+          steps, i,
+          std::string(model::ClauseId(findings.front().clause)) + ": " + findings.front().message);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,240 @@
+// djharness fuzz's engine against the in-process mock: the correct mock gives no finding, the
+// envelope faults are found under their clauses, and without control no request names a job
+// but the canary (checked by an independent scan of every request sent).
+#include "harness/runner/live_fuzz.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "harness/client/api_client.h"
+#include "harness/client/inprocess_target.h"
+#include "harness/mock/mock_service.h"
+#include "harness/protocol/http_wire.h"
+#include "harness/runner/steps.h"
+#include "models/api_model.h"
+
+namespace dj::run {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t kNow = 1700000000;
+
+protocol::Credentials MainCredentials() {
+  return {std::string(mock::kDefaultSecretId), std::string(mock::kDefaultSecretKey), ""};
+}
+
+std::vector<protocol::HttpRequest> Corpus() {
+  std::vector<protocol::HttpRequest> out;
+  for (auto style : {protocol::Style::kApi3Post, protocol::Style::kApi3Get,
+                     protocol::Style::kQueryGet, protocol::Style::kFormPost}) {
+    for (const model::ApiRequest& r :
+         {model::DeleteJobRequest("job-00000001"), model::DescribeJobRequest("job-00000001"),
+          model::ApiRequest{model::Action::kDescribeJobs, {{"JobIds", {"job-00000002"}}}}}) {
+      protocol::EncodeOptions o;
+      o.style = style;
+      o.timestamp = kNow;
+      out.push_back(protocol::Encode(protocol::Call::Of(r, "ap-guangzhou"), MainCredentials(), o));
+    }
+  }
+  return out;
+}
+
+// A fake clock: pacing moves it instead of sleeping.
+struct FakeTime {
+  std::int64_t ms = 0;
+  void Into(LiveFuzzConfig& c) {
+    c.wall_seconds = [] { return kNow; };
+    c.steady_ms = [this] { return ms; };
+    c.sleep_ms = [this](std::int64_t d) { ms += d; };
+  }
+};
+
+LiveFuzzResult Campaign(mock::FaultSet faults, std::int64_t requests, bool control = true) {
+  mock::MockConfig config;
+  config.control = true;
+  config.faults = std::move(faults);
+  mock::MockService service(
+      config, [] { return kNow; }, [] { return std::int64_t{0}; });
+  client::InProcessTarget target(service);
+  FakeTime time;
+  LiveFuzzConfig c;
+  c.corpus = Corpus();
+  c.max_requests = requests;
+  c.max_seconds = 1e9;
+  time.Into(c);
+  return FuzzLive(target, control ? &target : nullptr, MainCredentials(), c);
+}
+
+TEST(LiveFuzz, TheCorrectMockGivesNoFinding) {
+  LiveFuzzResult r = Campaign({}, 400);
+  ASSERT_FALSE(r.fatal) << *r.fatal;
+  EXPECT_EQ(r.mutated, 400);
+  EXPECT_TRUE(r.findings.empty()) << model::ClauseId(r.findings.front().clause) << " "
+                                  << r.findings.front().message << " ["
+                                  << r.findings.front().mutation << "]";
+  // Every kind of mutation was tried, and answers were not all one outcome.
+  for (const char* kind :
+       {"params", "common", "encoding", "method", "timestamp", "signature", "bytes"}) {
+    EXPECT_GT(r.mutations[kind], 0) << kind;
+  }
+  EXPECT_GT(r.outcomes.size(), 8u);
+}
+
+TEST(LiveFuzz, EnvelopeFaultsAreFoundUnderTheirClauses) {
+  const std::map<mock::Fault, model::Clause> expected = {
+      {mock::Fault::kErrorsNot200, model::Clause::kEnvShape},
+      {mock::Fault::kNoRequestIdOnErrors, model::Clause::kEnvRequestId},
+      {mock::Fault::kRequestIdRepeated, model::Clause::kEnvRequestIdUnique},
+      {mock::Fault::kInternalErrorOnEmptyJob, model::Clause::kRobNoInternalError}};
+  for (const auto& [fault, clause] : expected) {
+    LiveFuzzResult r = Campaign({fault}, 300);
+    ASSERT_FALSE(r.fatal) << *r.fatal;
+    EXPECT_GT(r.finding_counts[clause], 0) << mock::FaultName(fault);
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_FALSE(r.findings.front().request.method.empty());
+  }
+}
+
+// Records every request on its way to the mock.
+class Recording final : public client::Target {
+ public:
+  explicit Recording(client::Target& inner) : inner_(inner) {}
+  client::SendResult Send(const protocol::HttpRequest& r) override {
+    sent.push_back(r);
+    return inner_.Send(r);
+  }
+  std::string HostHeader() const override { return inner_.HostHeader(); }
+  std::string Name() const override { return inner_.Name(); }
+  std::vector<protocol::HttpRequest> sent;
+
+ private:
+  client::Target& inner_;
+};
+
+// An independent reading of "names a job": the lenient grammar, case-insensitive, in the
+// raw bytes and in their strict percent-decoding.
+std::vector<std::string> NamedIds(const protocol::HttpRequest& r) {
+  std::string text = protocol::FormatRequestBytes(r);
+  std::vector<std::string> texts = {text};
+  if (auto decoded = protocol::PercentDecode(text, false)) texts.push_back(*decoded);
+  json body = json::parse(r.body, nullptr, false);
+  if (!body.is_discarded()) texts.push_back(body.dump());
+  static const std::regex kId("job-[0-9a-z]+", std::regex::icase);
+  std::vector<std::string> out;
+  for (const std::string& t : texts) {
+    for (auto it = std::sregex_iterator(t.begin(), t.end(), kId); it != std::sregex_iterator();
+         ++it) {
+      out.push_back(it->str());
+    }
+  }
+  return out;
+}
+
+TEST(LiveFuzz, WithoutControlNoRequestNamesAJobButTheCanaryAndNoJobIsSubmitted) {
+  mock::MockConfig config;  // no control: the harness may not create or reset anything
+  mock::MockService service(
+      config, [] { return kNow; }, [] { return std::int64_t{0}; });
+  client::InProcessTarget inner(service);
+  Recording target(inner);
+  FakeTime time;
+  LiveFuzzConfig c;
+  c.corpus = Corpus();
+  c.max_requests = 400;
+  c.max_seconds = 1e9;
+  time.Into(c);
+  LiveFuzzResult r = FuzzLive(target, nullptr, MainCredentials(), c);
+  ASSERT_FALSE(r.fatal) << *r.fatal;
+  EXPECT_EQ(r.mutated, 400);
+  ASSERT_EQ(static_cast<std::int64_t>(target.sent.size()), r.requests);
+  for (const protocol::HttpRequest& sent : target.sent) {
+    for (const std::string& id : NamedIds(sent)) {
+      EXPECT_EQ(id, planted::kCanaryId) << id << " in\n" << protocol::FormatRequestBytes(sent);
+    }
+    EXPECT_EQ(protocol::FormatRequestBytes(sent).find("SubmitJob"), std::string::npos);
+  }
+  // DeleteJob was paced under its limit: 2 per second at 90 %.
+  EXPECT_GT(r.pacing_seconds, 0);
+}
+
+TEST(LiveFuzz, RefusesToFuzzWithoutControlWhenTheCanaryExists) {
+  mock::MockConfig config;
+  config.control = true;
+  mock::MockService service(config);
+  client::InProcessTarget target(service);
+  client::ControlClient control(target);
+  model::Job canary;
+  canary.id = std::string(planted::kCanaryId);
+  canary.state = model::State::kSucceed;
+  ASSERT_TRUE(control.PutJob(model::ToControlJson(canary)).ok());
+  LiveFuzzConfig c;
+  c.corpus = Corpus();
+  c.max_requests = 10;
+  LiveFuzzResult r = FuzzLive(target, nullptr, MainCredentials(), c);
+  ASSERT_TRUE(r.fatal.has_value());
+  EXPECT_EQ(r.mutated, 0);
+  EXPECT_NE(service.SnapshotStore().Find(planted::kCanaryId), nullptr);
+}
+
+TEST(LiveFuzz, NamesOnlyTheCanarySeesIdsHoweverEncoded) {
+  auto with_body = [](std::string body) {
+    protocol::HttpRequest r;
+    r.method = "POST";
+    r.body = std::move(body);
+    return r;
+  };
+  EXPECT_TRUE(NamesOnlyTheCanary(with_body(R"({"JobId":"job-zzzzzzzz"})")));
+  EXPECT_TRUE(NamesOnlyTheCanary(with_body(R"({"JobId":"job-"})")));
+  EXPECT_FALSE(NamesOnlyTheCanary(with_body(R"({"JobId":"job-zzzzZzzz"})")));
+  EXPECT_FALSE(NamesOnlyTheCanary(with_body(R"({"JobId":"job-12345678"})")));
+  EXPECT_FALSE(NamesOnlyTheCanary(with_body(R"({"JobId":"JOB-ABC"})")));
+  EXPECT_FALSE(NamesOnlyTheCanary(with_body(R"({"JobId":"\u006aob-12345678"})")));
+  EXPECT_FALSE(NamesOnlyTheCanary(with_body(R"({"JobId":"job-zzzzzzzzz"})")));
+  protocol::HttpRequest get;
+  get.target = "/?JobId=job%2D12345678";
+  EXPECT_FALSE(NamesOnlyTheCanary(get));
+  get.target = "/?JobId=job%2Dzzzzzzzz";
+  EXPECT_TRUE(NamesOnlyTheCanary(get));
+}
+
+TEST(LiveFuzz, ResignedRequestsVerifyInEveryStyle) {
+  for (const protocol::HttpRequest& original : Corpus()) {
+    protocol::HttpRequest changed = original;
+    if (changed.method == "GET") {
+      changed.target += "&Extra=1";
+    } else if (changed.body.starts_with("{")) {
+      changed.body.insert(1, R"("Extra":"1",)");
+    } else {
+      changed.body += "&Extra=1";
+    }
+    auto resigned = Resign(changed, MainCredentials(), kNow + 60, 7);
+    ASSERT_TRUE(resigned.has_value()) << protocol::FormatRequestBytes(changed);
+    auto read = mock::ReadApiRequest(mock::MockConfig{}, *resigned, kNow + 60);
+    ASSERT_TRUE(read.ok()) << read.error().detail << "\n"
+                           << protocol::FormatRequestBytes(*resigned);
+    ASSERT_TRUE(read->params.ok());
+    EXPECT_EQ(read->params->value("Extra", ""), "1");
+    // Without re-signing, the change is caught.
+    EXPECT_FALSE(mock::ReadApiRequest(mock::MockConfig{}, changed, kNow).ok());
+  }
+}
+
+TEST(LiveFuzz, ATargetThatNeverAnswersStopsTheCampaign) {
+  class Silent final : public client::Target {
+   public:
+    client::SendResult Send(const protocol::HttpRequest&) override {
+      return Failure{client::TransportError{"connection refused"}};
+    }
+    std::string HostHeader() const override { return "127.0.0.1:1"; }
+    std::string Name() const override { return "silent"; }
+  } silent;
+  LiveFuzzConfig c;
+  c.corpus = Corpus();
+  LiveFuzzResult r = FuzzLive(silent, nullptr, MainCredentials(), c);
+  ASSERT_TRUE(r.fatal.has_value());
+  EXPECT_EQ(r.mutated, 0);
+}
+
+}  // namespace
+}  // namespace dj::run
