@@ -26,9 +26,11 @@ model::State PickState(FuzzedDataProvider& in) {
 }
 
 std::string JobId(FuzzedDataProvider& in) {
-  switch (in.ConsumeIntegralInRange(0, 5)) {
+  switch (in.ConsumeIntegralInRange(0, 6)) {
     case 0:
       return in.ConsumeRandomLengthString(24);  // anything, malformed most of the time
+    case 6:
+      return "job-" + in.ConsumeRandomLengthString(12);  // a near miss: the prefix and anything
     case 1: {
       std::string id(model::kJobIdPrefix);  // well formed, unknown
       for (std::size_t i = 0; i < model::kJobIdSuffixLength; ++i) {

@@ -102,7 +102,7 @@ Result<std::int64_t> ControlClient::AdvanceClock(std::int64_t ms) {
   if (!r) return Failure{r.error()};
   auto now = r->find("NowMs");
   if (now == r->end() || !now->is_number_integer()) {
-    return Failure{std::string("control clock answered no NowMs")};
+    return Failure{"control clock answered no NowMs: " + r->dump().substr(0, 200)};
   }
   return now->get<std::int64_t>();
 }

@@ -10,7 +10,11 @@ class InProcessTarget final : public Target {
  public:
   explicit InProcessTarget(mock::MockService& service) : service_(service) {}
   SendResult Send(const protocol::HttpRequest& request) override {
-    return service_.Handle(request);
+    protocol::HttpResponse response = service_.Handle(request);
+    if (response.status == mock::kNoAnswerStatus) {
+      return Failure{TransportError{"no answer: the mock held the request (planted fault hangs)"}};
+    }
+    return response;
   }
   std::string HostHeader() const override { return "batch.tencentcloudapi.com"; }
   std::string Name() const override { return "in-process mock"; }

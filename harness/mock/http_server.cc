@@ -67,6 +67,15 @@ MockHttpServer::MockHttpServer(MockService& service, ServerOptions options)
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     protocol::HttpRequest request = FromHttplib(req);
     protocol::HttpResponse response = service_.Handle(request);
+    if (response.status == kNoAnswerStatus) {
+      std::unique_lock lock(hang_mu_);
+      hang_cv_.wait_for(lock, std::chrono::milliseconds(service_.config().hang_ms),
+                        [this] { return stopping_; });
+      thread_local std::mt19937_64 rng{std::random_device{}()};
+      response = protocol::ErrorResponse(NewRequestId(rng), model::ErrorCode::kInternalError,
+                                         "The mock held this request (planted fault hangs).");
+      response.status = 504;
+    }
     if (options_.log != nullptr) Log(request, response);
     ToHttplib(response, res);
     if (UnreadBody(req)) res.set_header("Connection", "close");
@@ -92,9 +101,15 @@ MockHttpServer::MockHttpServer(MockService& service, ServerOptions options)
         } else {
           answer = protocol::ErrorResponse(NewRequestId(rng), model::ErrorCode::kInvalidParameter,
                                            "The HTTP request could not be parsed.");
-          answer.status = res.status;
+          // A request whose head was read (a body cpp-httplib could not take apart, such as a
+          // malformed multipart form) is a complete HTTP request: ENV-1 wants 200. Only a head
+          // that could not be read keeps cpp-httplib's status.
+          answer.status = req.method.empty() ? res.status : 200;
         }
         ToHttplib(answer, res);
+        // cpp-httplib may not have read such a request's body: close the connection, so that
+        // stray body bytes are never read as the next request (found by djharness fuzz).
+        res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
       }));
   // An idle keep-alive connection holds a worker thread: enough workers for the harness's
@@ -154,6 +169,11 @@ void MockHttpServer::Start() {
 void MockHttpServer::Serve() { server_->listen_after_bind(); }
 
 void MockHttpServer::Stop() {
+  {
+    std::lock_guard lock(hang_mu_);
+    stopping_ = true;
+  }
+  hang_cv_.notify_all();
   server_->stop();
   if (thread_.joinable()) thread_.join();
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <iosfwd>
 #include <memory>
 #include <mutex>
@@ -58,6 +59,10 @@ class MockHttpServer {
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::atomic<bool> done_{true};
+  // The planted fault "hangs": handlers hold their connection until hang_ms or Stop().
+  std::mutex hang_mu_;
+  std::condition_variable hang_cv_;
+  bool stopping_ = false;
   std::string host_;
   int port_ = 0;
 };

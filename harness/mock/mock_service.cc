@@ -285,6 +285,26 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
   auto& params = read->params;
   if (params) request.params = std::move(*params);
   if (!params && admitted) return answer.Refuse(params.error());
+  if (config.Has(Fault::kGarbageAnswers) && request.params.is_object()) {
+    const auto& accepted = model::AcceptedParams(action);
+    for (const auto& [key, value] : request.params.items()) {
+      if (std::find(accepted.begin(), accepted.end(), key) == accepted.end()) {
+        HttpResponse garbage;
+        garbage.headers.emplace_back("Content-Type", "text/html");
+        garbage.body = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+        return garbage;
+      }
+    }
+  }
+  if (config.Has(Fault::kHangs) && action == model::Action::kDeleteJob &&
+      request.params.is_object()) {
+    auto id = request.params.find("JobId");
+    if (id != request.params.end() && id->is_string() && id->get<std::string>().size() > 64) {
+      HttpResponse none;
+      none.status = kNoAnswerStatus;
+      return none;
+    }
+  }
   if (config.Has(Fault::kUnknownParamsIgnored) && request.params.is_object()) {
     const auto& accepted = model::AcceptedParams(action);
     for (auto it = request.params.begin(); it != request.params.end();) {

@@ -27,6 +27,11 @@ inline constexpr std::string_view kDefaultSecretKey = "djharnessLocalMockSecretK
 inline constexpr std::string_view kSecondSecretId = "AKIDdjharnessLocalMock0000000000000002";
 inline constexpr std::string_view kSecondSecretKey = "djharnessLocalMockSecretKey000002";
 
+// The status Respond gives when the mock answers nothing (the planted fault "hangs"): the HTTP
+// adapter then holds the connection for MockConfig::hang_ms, and the in-process target reports
+// no answer at once (it has no timeout to wait for).
+inline constexpr int kNoAnswerStatus = 0;
+
 struct MockConfig {
   bool control = false;       // serve /_conformance/* (target-contract §2)
   std::string control_token;  // when set, control requests need X-Conformance-Token
@@ -39,6 +44,7 @@ struct MockConfig {
   std::string zone = "ap-guangzhou-2";  // zone of jobs made through the control extension
   std::uint64_t seed = 0;               // RequestIds and fresh JobIds; 0 = from std::random_device
   std::int64_t race_window_ms = 3;      // non-atomic-delete: the time between check and erase
+  std::int64_t hang_ms = 60000;         // hangs: how long the HTTP adapter holds a connection
 
   int LimitOf(model::Action a) const;
   bool Has(Fault f) const { return faults.contains(f); }

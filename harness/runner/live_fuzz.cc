@@ -310,10 +310,11 @@ std::vector<std::pair<Clause, std::string>> CheckLiveAnswer(const protocol::Http
   }
   std::map<Clause, std::pair<std::size_t, std::string>> broken;
   for (model::Action a : actions) {
+    std::set<Clause> this_action;  // a clause may be broken twice by one answer
     for (const auto& v : protocol::CheckEnvelope(answer, a, profile)) {
       auto& [count, detail] = broken[v.clause];
-      ++count;
-      detail = v.detail;
+      if (this_action.insert(v.clause).second) ++count;
+      if (detail.empty()) detail = v.detail;
     }
   }
   for (const auto& [clause, seen] : broken) {
@@ -571,7 +572,18 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
         std::string text = get ? std::string(request.Query()) : request.body;
         mutation = (get ? "query: " : "body: ") + mutator.MutateBytes(text);
         if (get) {
-          request.target = std::string(request.Path()) + "?" + text;
+          // Still a request target: bytes a request line cannot carry are percent-encoded
+          // (a blank or a control there makes an invalid HTTP request, not an API request).
+          std::string target_text;
+          for (char ch : text) {
+            auto u = static_cast<unsigned char>(ch);
+            if (u > 0x20 && u < 0x7f) {
+              target_text += ch;
+            } else {
+              target_text += protocol::PercentEncode(std::string(1, ch));
+            }
+          }
+          request.target = std::string(request.Path()) + "?" + target_text;
         } else {
           request.body = text;
         }
@@ -595,8 +607,8 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
     int limit = model::DefaultLimitPerSecond(paced_as);
     if (limit > 0) {
       if (ctl) {
-        if (!ctl->AdvanceClock(1000)) {
-          result.fatal = "the control extension did not move the clock";
+        if (auto moved = ctl->AdvanceClock(1000); !moved) {
+          result.fatal = "the control extension did not move the clock: " + moved.error();
           break;
         }
       } else {

@@ -830,8 +830,8 @@ TEST(LocalScopeDate, AlwaysDiffersFromTheUtcDate) {
   for (std::int64_t t = 1735603200; t < 1735603200 + 86400; t += 600) {  // 2024-12-31, every 10 min
     EXPECT_NE(LocalScopeDate(t), UtcDate(t)) << t;
   }
-  EXPECT_EQ(LocalScopeDate(1735689599), "2025-01-01");  // 23:59:59 UTC: the UTC+8 date
-  EXPECT_EQ(LocalScopeDate(1735603200 + 3600), "2024-12-30");  // 01:00 UTC: UTC-12
+  EXPECT_EQ(LocalScopeDate(1735689599), "2025-01-01");              // 23:59:59 UTC: the UTC+8 date
+  EXPECT_EQ(LocalScopeDate(1735603200 + 3600), "2024-12-30");       // 01:00 UTC: UTC-12
   EXPECT_EQ(LocalScopeDate(1735603200 + 11 * 3600), "2025-01-01");  // 11:00 UTC: UTC+14
 }
 

@@ -187,6 +187,17 @@ const std::map<Fault, Scenario>& Scenarios() {
          return Observation{Summary(f.Send(
              {model::Action::kDescribeJob, {{"JobId", "job-00000000"}, {"Verbose", true}}}))};
        }},
+      {Fault::kGarbageAnswers,
+       [](MockFixture& f) {
+         auto x =
+             f.Send({model::Action::kDescribeJob, {{"JobId", "job-00000000"}, {"Verbose", true}}});
+         return Observation{Summary(x), x.answer.json_envelope ? "envelope" : "no envelope"};
+       }},
+      {Fault::kHangs,
+       [](MockFixture& f) {
+         return Observation{
+             Summary(f.Send(model::DeleteJobRequest("job-" + std::string(61, 'a'))))};
+       }},
   };
   return kScenarios;
 }

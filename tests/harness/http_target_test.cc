@@ -1,17 +1,16 @@
 // HttpTarget: endpoint parsing, transport failures as values, and HTTPS with certificate
 // verification against the mock served with a self-signed certificate made here.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
-#include <cstdio>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "tests/harness/mock_fixture.h"
@@ -40,8 +39,9 @@ TEST(ParseEndpoint, AcceptsTheUsualShapes) {
 }
 
 TEST(ParseEndpoint, RefusesWhatIsNotAnEndpoint) {
-  for (const char* bad : {"batch.tencentcloudapi.com", "ftp://x/", "http://x/v2", "http://user:pw@x/",
-                          "http://x:0/", "http://x:70000/", "http://x:8o/", "http://", "http://[::1/"}) {
+  for (const char* bad :
+       {"batch.tencentcloudapi.com", "ftp://x/", "http://x/v2", "http://user:pw@x/", "http://x:0/",
+        "http://x:70000/", "http://x:8o/", "http://", "http://[::1/"}) {
     EXPECT_FALSE(client::ParseEndpoint(bad).ok()) << bad;
   }
 }
@@ -58,8 +58,8 @@ TEST(HttpTarget, HostHeaderOmitsDefaultPorts) {
 class SelfSigned {
  public:
   explicit SelfSigned(const std::string& alt_name) {
-    dir_ = fs::temp_directory_path() / ("djharness-tls-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter_++));
+    dir_ = fs::temp_directory_path() /
+           ("djharness-tls-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
     fs::create_directories(dir_);
     EVP_PKEY* key = EVP_EC_gen("P-256");
     X509* cert = X509_new();
@@ -101,7 +101,8 @@ class SelfSigned {
 };
 
 struct TlsMock {
-  explicit TlsMock(const SelfSigned& cert) : service(ControlConfig()), server(service, Options(cert)) {
+  explicit TlsMock(const SelfSigned& cert)
+      : service(ControlConfig()), server(service, Options(cert)) {
     auto port = server.Bind("127.0.0.1", 0);
     EXPECT_TRUE(port.ok()) << (port.ok() ? "" : port.error());
     server.Start();
@@ -181,7 +182,8 @@ TEST(HttpTarget, ReadTimeoutIsATransportError) {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   client::HttpTargetOptions options;
   options.read_timeout_ms = 200;
-  auto target = client::HttpTarget::Create("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), options);
+  auto target = client::HttpTarget::Create(
+      "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), options);
   ASSERT_TRUE(target.ok());
   std::string outcome = DescribeOutcome(**target);
   ::close(fd);

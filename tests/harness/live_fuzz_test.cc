@@ -8,7 +8,9 @@
 #include <regex>
 
 #include "harness/client/api_client.h"
+#include "harness/client/http_target.h"
 #include "harness/client/inprocess_target.h"
+#include "harness/mock/http_server.h"
 #include "harness/mock/mock_service.h"
 #include "harness/protocol/http_wire.h"
 #include "harness/runner/steps.h"
@@ -87,7 +89,9 @@ TEST(LiveFuzz, EnvelopeFaultsAreFoundUnderTheirClauses) {
       {mock::Fault::kErrorsNot200, model::Clause::kEnvShape},
       {mock::Fault::kNoRequestIdOnErrors, model::Clause::kEnvRequestId},
       {mock::Fault::kRequestIdRepeated, model::Clause::kEnvRequestIdUnique},
-      {mock::Fault::kInternalErrorOnEmptyJob, model::Clause::kRobNoInternalError}};
+      {mock::Fault::kInternalErrorOnEmptyJob, model::Clause::kRobNoInternalError},
+      {mock::Fault::kGarbageAnswers, model::Clause::kEnvShape},
+      {mock::Fault::kHangs, model::Clause::kRobAlive}};
   for (const auto& [fault, clause] : expected) {
     LiveFuzzResult r = Campaign({fault}, 300);
     ASSERT_FALSE(r.fatal) << *r.fatal;
@@ -218,6 +222,32 @@ TEST(LiveFuzz, ResignedRequestsVerifyInEveryStyle) {
     // Without re-signing, the change is caught.
     EXPECT_FALSE(mock::ReadApiRequest(mock::MockConfig{}, changed, kNow).ok());
   }
+}
+
+// Over loopback HTTP: a mock that holds some requests (fault "hangs", for a minute) costs the
+// campaign one read timeout each, reported under ROB-1; the campaign ends, and stopping the
+// server releases the held handlers at once.
+TEST(LiveFuzz, AHangingTargetGivesFindingsAndTheCampaignEnds) {
+  mock::MockConfig config;
+  config.control = true;
+  config.faults = {mock::Fault::kHangs};
+  mock::MockService service(config);
+  mock::MockHttpServer server(service);
+  ASSERT_TRUE(server.Bind("127.0.0.1", 0).ok());
+  server.Start();
+  client::HttpTargetOptions options;
+  options.read_timeout_ms = 100;
+  auto target = client::HttpTarget::Create(server.Url(), options);
+  ASSERT_TRUE(target.ok());
+  LiveFuzzConfig c;
+  c.corpus = Corpus();
+  c.max_requests = 600;
+  LiveFuzzResult r = FuzzLive(**target, target->get(), MainCredentials(), c);
+  ASSERT_FALSE(r.fatal) << *r.fatal;
+  EXPECT_EQ(r.mutated, 600);
+  EXPECT_GT(r.finding_counts[model::Clause::kRobAlive], 0);
+  EXPECT_GT(r.outcomes["no answer"], 0);
+  server.Stop();
 }
 
 TEST(LiveFuzz, ATargetThatNeverAnswersStopsTheCampaign) {

@@ -427,9 +427,9 @@ TEST(ReproScript, ASecondCredentialSignsWhatTheHistorySaysAndIsRequired) {
   ASSERT_EQ(run.exit_code, 0) << run.Context();
   // The third delete is the second credential's first: admitted, though the first credential
   // has spent its limit.
-  EXPECT_EQ(run.Outcomes(), (std::vector<std::string>{"ResourceNotFound.Job",
-                                                      "ResourceNotFound.Job",
-                                                      "ResourceNotFound.Job"}))
+  EXPECT_EQ(run.Outcomes(),
+            (std::vector<std::string>{"ResourceNotFound.Job", "ResourceNotFound.Job",
+                                      "ResourceNotFound.Job"}))
       << run.Context();
 }
 
@@ -488,7 +488,8 @@ TEST(ReproScript, WithoutControlItNeverDeletesAJobItDidNotCreate) {
   std::vector<Step> steps = {Delete("job-iiiiiiii"), Delete("job-jjjjjjjj", Style::kQueryGet)};
   ScriptRun run = Replay(mock, steps, {}, {"http://127.0.0.1:9", "none", false, "ap-guangzhou"});
   ASSERT_EQ(run.exit_code, 0) << run.Context();
-  EXPECT_NE(run.out.find("the delete is not sent: the id's absence is unproven"), std::string::npos) << run.Context();
+  EXPECT_NE(run.out.find("the delete is not sent: the id's absence is unproven"), std::string::npos)
+      << run.Context();
   EXPECT_EQ(run.Outcomes(), std::vector<std::string>{Code(Clause::kIdUnknown)}) << run.Context();
   EXPECT_NE(mock.service().SnapshotStore().Find("job-iiiiiiii"), nullptr);
   EXPECT_EQ(run.out.find("== reset"), std::string::npos) << run.Context();
