@@ -11,6 +11,7 @@
 #include "harness/client/pacer.h"
 #include "harness/mock/mock_service.h"
 #include "harness/protocol/envelope.h"
+#include "harness/protocol/http_wire.h"
 #include "harness/protocol/sign_v3.h"
 #include "harness/runner/steps.h"
 #include "models/api_model.h"
@@ -117,7 +118,7 @@ class Mutator {
   const std::string& Token() { return Tokens()[Below(Tokens().size())]; }
 
   json Value() {
-    switch (Below(8)) {
+    switch (Below(9)) {
       case 0:
         return nullptr;
       case 1:
@@ -135,6 +136,11 @@ class Mutator {
       }
       case 6:
         return std::string(planted::kCanaryId);
+      case 7: {  // around the lenient grammar's bound of 64 characters after "job-"
+        std::string id = "job-";
+        for (std::size_t i = 0, n = 56 + Below(16); i < n; ++i) id += "abcxyz0189"[Below(10)];
+        return id;
+      }
       default:
         return Token();
     }
@@ -161,6 +167,32 @@ class Mutator {
           if (OneIn(2)) value = Value();
         }
         return "parameter values replaced";
+    }
+  }
+
+  // Changes a signed request's headers outside what TC3 signs (content-type, host and the
+  // timestamp): repeats, drops or garbles an X-TC-* header, or adds one of its own.
+  std::string MutateHeaders(protocol::Headers& headers) {
+    static const std::vector<std::string> names = {"X-TC-Action", "X-TC-Version", "X-TC-Region",
+                                                   "X-TC-Language", "X-TC-Token"};
+    const std::string& name = names[Below(names.size())];
+    std::string value = Token();
+    for (char& c : value) {
+      if (c == '\r' || c == '\n' || c == '\0') c = ' ';  // a header value cannot hold them
+    }
+    switch (Below(4)) {
+      case 0:
+        headers.emplace_back(name, value);
+        return "a second " + name + " header";
+      case 1:
+        protocol::RemoveHeader(headers, name);
+        return name + " removed";
+      case 2:
+        protocol::SetHeader(headers, name, value);
+        return name + " replaced";
+      default:
+        headers.emplace_back("X-Djharness-Fuzz-" + std::to_string(Below(100)), value);
+        return "an unknown header added";
     }
   }
 
@@ -223,6 +255,12 @@ std::optional<Template> TemplateOf(const HttpRequest& raw) {
 }
 
 }  // namespace
+
+bool MaySubmit(const HttpRequest& request) {
+  std::string text = protocol::FormatRequestBytes(request);
+  return Lower(text).find("submitjob") != std::string::npos ||
+         Lower(LenientPercentDecode(text)).find("submitjob") != std::string::npos;
+}
 
 bool NamesOnlyTheCanary(const HttpRequest& request) {
   std::vector<std::string> texts = {request.target, request.body};
@@ -503,7 +541,8 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
       o.timestamp = wall();
       o.nonce = ++nonce;
       action = t.action;
-      switch (mutator.Below(9)) {
+      bool headers = false;
+      switch (mutator.Below(10)) {
         case 0:
         case 1:
           kind = "params";
@@ -561,10 +600,15 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
             mutation = "changed after signing";
           }
           break;
+        case 7:
+          kind = "headers";  // after signing, and only headers the signature does not cover
+          headers = true;
+          break;
         default:
           break;
       }
       request = protocol::Encode(call, credentials, o);
+      if (headers) mutation = mutator.MutateHeaders(request.headers);
       if (kind.empty()) {
         // Byte-level change of the body or the query, then signed again.
         kind = "bytes";
@@ -593,7 +637,7 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
         action = std::nullopt;  // whether the target still reads the action is its business
       }
     }
-    if (!ctl && !NamesOnlyTheCanary(request)) {
+    if (!ctl && (!NamesOnlyTheCanary(request) || MaySubmit(request))) {
       ++result.skipped_unsafe;
       continue;
     }

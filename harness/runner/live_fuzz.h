@@ -8,7 +8,7 @@
 //
 // Safety without the control extension: the target may hold someone's jobs, so no request
 // goes out that names any well-formed JobId but the canary (planted::kCanaryId), which must
-// not exist; SubmitJob is never sent. With control the target is reset first.
+// not exist; nothing that spells SubmitJob is ever sent. With control the target is reset first.
 #pragma once
 
 #include <cstdint>
@@ -70,6 +70,10 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
 // in the raw bytes, after percent-decoding, and in the strings of a JSON body, all compared
 // case-insensitively. What the campaign checks before each request without control.
 bool NamesOnlyTheCanary(const protocol::HttpRequest& request);
+
+// True when the request's bytes (or their percent-decoding) spell SubmitJob in any case: never
+// sent without control, whatever action the harness itself reads.
+bool MaySubmit(const protocol::HttpRequest& request);
 
 // The request with a fresh timestamp (and nonce) and a correct signature by `credentials`:
 // TC3 when it has an Authorization header or X-TC-* headers, v1 when its query or form body
