@@ -76,7 +76,7 @@ rc::Gen<std::string> GenNearMissJobId(NearMiss kind) {
       return map(GenSuffix(0, kJobIdSuffixLength - 1),
                  [](std::string s) { return std::string(kJobIdPrefix) + s; });
     case NearMiss::kTooLong:
-      return map(GenSuffix(kJobIdSuffixLength + 1, 40),
+      return map(GenSuffix(kJobIdSuffixLength + 1, 72),
                  [](std::string s) { return std::string(kJobIdPrefix) + s; });
     case NearMiss::kUppercase:
       return map(tuple(GenWellFormedJobId(), GenSuffixPos(),

@@ -12,7 +12,7 @@ namespace dj::model {
 enum class NearMiss : unsigned char {
   kWrongPrefix,     // jbo-, JOB-, job_, task-, no prefix ...
   kTooShort,        // 0..7 characters after job-
-  kTooLong,         // 9..40 characters after job-
+  kTooLong,         // 9..72 characters after job- (past the lenient grammar's 64 too)
   kUppercase,       // one character upper case
   kNonAscii,        // one character replaced by a multi-byte UTF-8 character
   kPercentEncoded,  // one character still %XX-encoded
