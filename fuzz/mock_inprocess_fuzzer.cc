@@ -63,7 +63,8 @@ mock::FaultSet FaultsFromEnvironment() {
 struct Campaign {
   Campaign()
       : config(MakeConfig()),
-        service(config, [] { return kNow; }, [] { return std::int64_t{0}; }),
+        service(
+            config, [] { return kNow; }, [] { return std::int64_t{0}; }),
         target(service),
         driver(target, &target, config.credentials.front(), MakeDriverConfig(config)) {}
 

@@ -237,12 +237,7 @@ int main(int argc, char** argv) {
       written += 4;
     }
     // Near misses: DeleteJob with every wire fault the style can carry (not the 10 MB one).
-    static constexpr run::WireFault kWireFaults[] = {
-#define DJ_WIRE_FAULT(e, name, styles, text) run::WireFault::e,
-#include "harness/runner/wire_faults.def"
-#undef DJ_WIRE_FAULT
-    };
-    for (run::WireFault fault : kWireFaults) {
+    for (run::WireFault fault : run::kAllWireFaults) {
       std::string_view fault_name = run::WireFaultName(fault);
       if (fault == run::WireFault::kNone || fault == run::WireFault::kOversize ||
           !run::FaultFitsStyle(fault, style))

@@ -119,12 +119,8 @@ ApiCall MakeCall(FuzzedDataProvider& in) {
   call.encoding = MakeEncoding(in);
   call.credential = in.ConsumeIntegralInRange(0, 7) == 0 ? 1 : 0;
   if (in.ConsumeIntegralInRange(0, 3) == 0) {
-    static constexpr run::WireFault kWireFaults[] = {
-#define DJ_WIRE_FAULT(e, name, styles, text) run::WireFault::e,
-#include "harness/runner/wire_faults.def"
-#undef DJ_WIRE_FAULT
-    };
-    run::WireFault f = Pick(in, kWireFaults);
+    run::WireFault f = run::kAllWireFaults[in.ConsumeIntegralInRange<std::size_t>(
+        0, run::kAllWireFaults.size() - 1)];
     if (f != run::WireFault::kOversize && run::FaultFitsStyle(f, call.style)) call.fault = f;
   }
   return call;

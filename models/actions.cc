@@ -1,6 +1,7 @@
 // Lookups over actions.def.
 #include "models/actions.h"
 
+#include <algorithm>
 #include <cstddef>
 
 namespace dj::model {
@@ -52,6 +53,11 @@ const std::vector<std::string_view>& AcceptedParams(Action a) {
     return table;
   }();
   return kParams[static_cast<std::size_t>(a)];
+}
+
+bool AcceptsParam(Action a, std::string_view name) {
+  const auto& accepted = AcceptedParams(a);
+  return std::find(accepted.begin(), accepted.end(), name) != accepted.end();
 }
 
 }  // namespace dj::model

@@ -33,5 +33,7 @@ std::optional<Action> ActionFromName(std::string_view name);
 int DefaultLimitPerSecond(Action a);
 // Every top-level parameter the action defines (COM-4).
 const std::vector<std::string_view>& AcceptedParams(Action a);
+// True when `name` is one of AcceptedParams(a).
+bool AcceptsParam(Action a, std::string_view name);
 
 }  // namespace dj::model

@@ -53,9 +53,8 @@ std::optional<Decision> CheckParamShape(const ApiRequest& r) {
   if (!r.params.is_object()) {
     return Refuse(Clause::kBodyNotObject, "The request parameters must be a JSON object.");
   }
-  const auto& accepted = AcceptedParams(r.action);
   for (const auto& [key, value] : r.params.items()) {
-    if (std::find(accepted.begin(), accepted.end(), key) == accepted.end()) {
+    if (!AcceptsParam(r.action, key)) {
       return Refuse(Clause::kUnknownParameter,
                     "The parameter " + Quote(key) + " is not recognized.");
     }

@@ -4,9 +4,11 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/setup.h"
+#include "harness/protocol/clocks.h"
 #include "harness/protocol/http_wire.h"
 #include "harness/runner/live_fuzz.h"
 #include "harness/runner/steps.h"
@@ -29,26 +31,6 @@ std::string ReplaceAll(std::string text, std::string_view from, std::string_view
   return text;
 }
 
-std::optional<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-Result<std::int64_t> Number(const ParsedFlags& flags, std::string_view name,
-                            std::int64_t fallback) {
-  if (!flags.Has(name)) return fallback;
-  std::string text = flags.Get(name);
-  try {
-    std::size_t used = 0;
-    long long v = std::stoll(text, &used);
-    if (used == text.size() && v >= 0) return static_cast<std::int64_t>(v);
-  } catch (const std::exception&) {
-  }
-  return Failure{"--" + std::string(name) + ": expected a whole number of at least 0, got `" +
-                 text + "`"};
-}
-
 int Replay(const ParsedFlags& flags, Setup& setup) {
   fs::path file = flags.Get("replay");
   auto bytes = ReadFile(file);
@@ -68,10 +50,7 @@ int Replay(const ParsedFlags& flags, Setup& setup) {
   }
   protocol::SetHeader(request->headers, "Host", setup.target->HostHeader());
   if (info.value("signed", false)) {
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
-    if (auto resigned = run::Resign(*request, setup.credentials, now, 1))
+    if (auto resigned = run::Resign(*request, setup.credentials, protocol::SystemSeconds(), 1))
       request = std::move(*resigned);
   }
   std::cout << client::Describe(*request) << "\n";
@@ -105,11 +84,11 @@ int RunFuzz(const ParsedFlags& flags) {
   if (flags.Has("replay")) return Replay(flags, *setup);
 
   run::LiveFuzzConfig config;
-  auto max_requests = Number(flags, "max-requests", 1000);
-  auto max_time = Number(flags, "max-time", 60);
-  auto seed = Number(flags, "seed", 1);
+  auto max_requests = Number(flags, "max-requests", 1000, 0, 1000000000);
+  auto max_time = Number(flags, "max-time", 60, 0, 10000000);
+  auto seed = Number(flags, "seed", 1, 0, std::numeric_limits<long long>::max());
   for (const auto* n : {&max_requests, &max_time, &seed}) {
-    if (!*n) return fail({kExitUsage, n->error()});
+    if (!*n) return fail(n->error());
   }
   config.max_requests = *max_requests;
   config.max_seconds = static_cast<double>(*max_time);
@@ -153,8 +132,12 @@ int RunFuzz(const ParsedFlags& flags) {
         {"signed", f.signed_correctly},
         {"file", (found_dir / (stem + ".http")).string()},
         {"answer", ReplaceAll(f.answer, setup->credentials.secret_id, kSecretIdPlaceholder)}};
-    std::ofstream(found_dir / (stem + ".http"), std::ios::binary) << bytes;
-    std::ofstream(found_dir / (stem + ".json")) << item.dump(2) << "\n";
+    for (auto [file, text] :
+         {std::pair{stem + ".http", bytes}, {stem + ".json", item.dump(2) + "\n"}}) {
+      if (auto written = WriteAtomically(found_dir / file, text); !written) {
+        return fail({kExitUsage, written.error()});
+      }
+    }
     findings.push_back(item);
   }
   json counts = json::object();
@@ -173,7 +156,9 @@ int RunFuzz(const ParsedFlags& flags) {
                   {"finding_counts", counts},
                   {"findings", findings}};
   fs::path results_path = dir / "fuzz-results.json";
-  std::ofstream(results_path) << results.dump(2) << "\n";
+  if (auto written = WriteAtomically(results_path, results.dump(2) + "\n"); !written) {
+    return fail({kExitUsage, written.error()});
+  }
 
   std::cout << r.mutated << " mutated requests (" << r.requests << " in all, " << r.skipped_unsafe
             << " mutations not sent: they named a JobId other than the canary) in " << r.seconds

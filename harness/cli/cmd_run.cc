@@ -29,34 +29,6 @@ Result<std::vector<protocol::Style>, run::RunError> StylesFrom(const std::string
   return Failure{run::RunError{2, "--style must be api3, query or both"}};
 }
 
-Result<long long, run::RunError> Number(const ParsedFlags& flags, std::string_view name,
-                                        long long fallback, long long min, long long max) {
-  std::string text = flags.Get(name);
-  if (text.empty()) return fallback;
-  char* end = nullptr;
-  long long v = std::strtoll(text.c_str(), &end, 10);
-  if (*end != '\0' || v < min || v > max) {
-    return Failure{run::RunError{2, "--" + std::string(name) + " must be an integer from " +
-                                        std::to_string(min) + " to " + std::to_string(max)}};
-  }
-  return v;
-}
-
-// Write a file whole or not at all: a temporary beside it, then a rename.
-Result<bool> WriteAtomically(const fs::path& path, const std::string& text) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) return Failure{"cannot write " + tmp.string()};
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Failure{"cannot rename " + tmp.string() + ": " + ec.message()};
-  return true;
-}
-
 std::string Hostname() {
   char name[256] = {};
   return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("localhost");
@@ -238,10 +210,9 @@ int RunReplay(const ParsedFlags& flags) {
   };
   if (flags.positional.size() != 1)
     return fail({2, "give the results file: djharness replay RESULTS.json"});
-  std::ifstream in(flags.positional[0], std::ios::binary);
-  if (!in) return fail({2, "cannot read " + flags.positional[0]});
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto results = report::ResultsFromText(text);
+  auto text = ReadFile(flags.positional[0]);
+  if (!text) return fail({2, "cannot read " + flags.positional[0]});
+  auto results = report::ResultsFromText(*text);
   if (!results) return fail({2, flags.positional[0] + ": " + results.error()});
 
   auto setup = MakeSetup(flags, "replay", results->target);

@@ -1,24 +1,48 @@
 // Target setup and control-extension discovery.
 #include "harness/cli/setup.h"
 
+#include <fstream>
+#include <iterator>
+
 #include "harness/client/api_client.h"
 #include "harness/client/inprocess_target.h"
 
 namespace dj::cli {
-namespace {
 
-Result<int, run::RunError> IntFlag(const ParsedFlags& flags, std::string_view name, long fallback,
-                                   long min, long max) {
+Result<long long, run::RunError> Number(const ParsedFlags& flags, std::string_view name,
+                                        long long fallback, long long min, long long max) {
   std::string text = flags.Get(name);
-  if (text.empty()) return static_cast<int>(fallback);
+  if (text.empty()) return fallback;
   char* end = nullptr;
-  long v = std::strtol(text.c_str(), &end, 10);
+  long long v = std::strtoll(text.c_str(), &end, 10);
   if (*end != '\0' || v < min || v > max) {
     return Failure{run::RunError{2, "--" + std::string(name) + " must be an integer from " +
                                         std::to_string(min) + " to " + std::to_string(max)}};
   }
-  return static_cast<int>(v);
+  return v;
 }
+
+std::optional<std::string> ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+Result<bool> WriteAtomically(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return Failure{"cannot write " + tmp.string()};
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Failure{"cannot rename " + tmp.string() + ": " + ec.message()};
+  return true;
+}
+
+namespace {
 
 // POST /_conformance/reset: 200 = control here; 404 = none; anything else is an error.
 Result<bool, run::RunError> ProbeControl(client::Target& target, const std::string& token,
@@ -50,11 +74,11 @@ Result<bool, run::RunError> ProbeControl(client::Target& target, const std::stri
 Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
                                        std::string_view default_target) {
   Setup s;
-  auto timeout = IntFlag(flags, "timeout-ms", 10000, 1, 600000);
+  auto timeout = Number(flags, "timeout-ms", 10000, 1, 600000);
   if (!timeout) return Failure{timeout.error()};
-  s.read_timeout_ms = *timeout;
+  s.read_timeout_ms = static_cast<int>(*timeout);
   client::HttpTargetOptions http;
-  http.read_timeout_ms = *timeout;
+  http.read_timeout_ms = static_cast<int>(*timeout);
   http.ca_file = flags.Get("ca-file");
   s.control_token = flags.Get("control-token");
 

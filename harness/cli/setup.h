@@ -2,7 +2,9 @@
 // where its control extension is (if anywhere), and the credentials.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,15 @@ struct Setup {
 // --fault, --secret-id/--secret-key. `default_target` is used when --target is absent (the
 // embedded mock when empty or kEmbeddedTargetName). Probes the control extension with a reset.
 // Errors carry exit code 2 (usage, configuration) or 3 (unreachable).
+// The integer value of --NAME, `fallback` when it is absent; exit code 2 and a message naming
+// the flag and the range when it is not an integer from min to max.
+Result<long long, run::RunError> Number(const ParsedFlags& flags, std::string_view name,
+                                        long long fallback, long long min, long long max);
+// A whole file, or std::nullopt when it cannot be read.
+std::optional<std::string> ReadFile(const std::filesystem::path& path);
+// Write a file whole or not at all: a temporary beside it, then a rename.
+Result<bool> WriteAtomically(const std::filesystem::path& path, const std::string& text);
+
 Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
                                        std::string_view default_target = "");
 

@@ -1,10 +1,10 @@
 // ApiClient, ControlClient, credentials and redacted printing.
 #include "harness/client/api_client.h"
 
-#include <chrono>
 #include <cstdlib>
 #include <regex>
 
+#include "harness/protocol/clocks.h"
 #include "harness/protocol/url.h"
 
 namespace dj::client {
@@ -16,13 +16,7 @@ ApiClient::ApiClient(Target& target, protocol::Credentials credentials, ClientCo
       credentials_(std::move(credentials)),
       config_(std::move(config)),
       rng_(config_.seed) {
-  if (!config_.wall_seconds) {
-    config_.wall_seconds = [] {
-      return std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
+  if (!config_.wall_seconds) config_.wall_seconds = protocol::SystemSeconds;
 }
 
 protocol::EncodeOptions ApiClient::Options() {

@@ -1,23 +1,14 @@
 // Token-bucket pacing shared by every driver of a run.
 #include "harness/client/pacer.h"
 
-#include <chrono>
-#include <thread>
+#include "harness/protocol/clocks.h"
 
 namespace dj::client {
 
 Pacer::Pacer(double fraction, Clock clock, Sleep sleep)
     : fraction_(fraction), clock_(std::move(clock)), sleep_(std::move(sleep)) {
-  if (!clock_) {
-    clock_ = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::steady_clock::now().time_since_epoch())
-          .count();
-    };
-  }
-  if (!sleep_) {
-    sleep_ = [](std::int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
-  }
+  if (!clock_) clock_ = protocol::SteadyMs;
+  if (!sleep_) sleep_ = protocol::SleepMs;
 }
 
 model::TokenBucket& Pacer::Bucket(const model::RateKey& key, int limit) {

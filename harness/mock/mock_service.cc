@@ -2,10 +2,9 @@
 // authentication, rate limit, model decision, and the planted faults around them.
 #include "harness/mock/mock_service.h"
 
-#include <chrono>
 #include <cstdio>
-#include <thread>
 
+#include "harness/protocol/clocks.h"
 #include "harness/protocol/envelope.h"
 #include "models/api_model.h"
 #include "models/job_id.h"
@@ -286,9 +285,8 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
   if (params) request.params = std::move(*params);
   if (!params && admitted) return answer.Refuse(params.error());
   if (config.Has(Fault::kGarbageAnswers) && request.params.is_object()) {
-    const auto& accepted = model::AcceptedParams(action);
     for (const auto& [key, value] : request.params.items()) {
-      if (std::find(accepted.begin(), accepted.end(), key) == accepted.end()) {
+      if (!model::AcceptsParam(action, key)) {
         HttpResponse garbage;
         garbage.headers.emplace_back("Content-Type", "text/html");
         garbage.body = "<html><body><h1>502 Bad Gateway</h1></body></html>";
@@ -306,10 +304,8 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
     }
   }
   if (config.Has(Fault::kUnknownParamsIgnored) && request.params.is_object()) {
-    const auto& accepted = model::AcceptedParams(action);
     for (auto it = request.params.begin(); it != request.params.end();) {
-      bool known = std::find(accepted.begin(), accepted.end(), it.key()) != accepted.end();
-      it = known ? std::next(it) : request.params.erase(it);
+      it = model::AcceptsParam(action, it.key()) ? std::next(it) : request.params.erase(it);
     }
   }
 
@@ -351,20 +347,8 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
 
 MockService::MockService(MockConfig config, SecondsClock wall, MillisClock steady)
     : config_(std::move(config)), wall_(std::move(wall)), steady_(std::move(steady)) {
-  if (!wall_) {
-    wall_ = [] {
-      return std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
-  if (!steady_) {
-    steady_ = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::steady_clock::now().time_since_epoch())
-          .count();
-    };
-  }
+  if (!wall_) wall_ = protocol::SystemSeconds;
+  if (!steady_) steady_ = protocol::SteadyMs;
   state_.rng.seed(config_.seed != 0 ? config_.seed : std::random_device{}());
 }
 
@@ -382,7 +366,7 @@ HttpResponse MockService::Handle(const HttpRequest& request) {
     // The planted race (non-atomic-delete): the check above and the erase below are two
     // steps, as with a database round trip between them; a concurrent delete of the same job
     // that checks in between succeeds too.
-    std::this_thread::sleep_for(std::chrono::milliseconds(config_.race_window_ms));
+    protocol::SleepMs(config_.race_window_ms);
     std::lock_guard lock(mu_);
     ApplyEffect(state_, config_, model::EraseJob{deferred->job_id});
   }

@@ -46,10 +46,7 @@ std::optional<std::string> Param(const Pairs& pairs, std::string_view name) {
 std::string MediaType(std::string_view content_type) {
   std::string_view media = content_type.substr(0, content_type.find(';'));
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  std::string out(media);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
+  return ToLowerAscii(media);
 }
 
 std::string HostWithoutPort(std::string_view host) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "harness/protocol/crypto.h"
+#include "harness/protocol/http_message.h"
 
 namespace dj::protocol {
 namespace {
@@ -17,17 +18,10 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::vector<std::pair<std::string, std::string>> CanonicalHeaders(const V3Input& in) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [name, value] : in.headers)
-    out.emplace_back(Lower(Trim(name)), Lower(Trim(value)));
+    out.emplace_back(ToLowerAscii(Trim(name)), ToLowerAscii(Trim(value)));
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;

@@ -2,10 +2,9 @@
 #include "harness/runner/driver.h"
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include "harness/check/observe.h"
+#include "harness/protocol/clocks.h"
 #include "harness/protocol/envelope.h"
 #include "harness/runner/driver_util.h"
 #include "models/job_id.h"
@@ -66,18 +65,8 @@ protocol::HttpRequest EncodeCall(const ApiCall& call, const protocol::EncodeOpti
 }
 
 void DefaultClocks(DriverConfig& config) {
-  if (!config.steady_ms) {
-    config.steady_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::steady_clock::now().time_since_epoch())
-          .count();
-    };
-  }
-  if (!config.sleep_ms) {
-    config.sleep_ms = [](std::int64_t ms) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-    };
-  }
+  if (!config.steady_ms) config.steady_ms = protocol::SteadyMs;
+  if (!config.sleep_ms) config.sleep_ms = protocol::SleepMs;
 }
 
 model::RateJudgeOptions JudgeOptions(const DriverConfig& config, bool control) {

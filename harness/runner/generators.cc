@@ -313,11 +313,8 @@ rc::Gen<Step> GenSameInStyles(const GenModel& m) {
 
 std::vector<WireFault> AllFaults() {
   std::vector<WireFault> out;
-  for (std::size_t i = 1;; ++i) {
-    auto f = static_cast<WireFault>(i);
-    if (WireFaultName(f).empty()) break;
-    out.push_back(f);
-    if (f == WireFault::kBodyNotObject) break;
+  for (WireFault f : kAllWireFaults) {
+    if (f != WireFault::kNone) out.push_back(f);
   }
   return out;
 }

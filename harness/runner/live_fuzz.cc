@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <random>
 #include <set>
-#include <thread>
 
 #include "harness/client/api_client.h"
 #include "harness/client/pacer.h"
 #include "harness/mock/mock_service.h"
+#include "harness/protocol/clocks.h"
 #include "harness/protocol/envelope.h"
 #include "harness/protocol/http_wire.h"
 #include "harness/protocol/sign_v3.h"
@@ -25,12 +24,6 @@ using nlohmann::json;
 using protocol::HttpRequest;
 
 // ---- safety ----
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Decodes every valid %XX and leaves the rest as it is (what some servers do).
 std::string LenientPercentDecode(std::string_view s) {
@@ -50,7 +43,7 @@ std::string LenientPercentDecode(std::string_view s) {
 // "job-" is found in any case; what follows must be the canary exactly (another spelling of
 // it may be another job on a target whose ids are case-sensitive).
 bool TextNamesOnlyTheCanary(std::string_view text) {
-  std::string lower = Lower(text);
+  std::string lower = protocol::ToLowerAscii(text);
   for (std::size_t at = lower.find("job-"); at != std::string::npos;
        at = lower.find("job-", at + 1)) {
     std::size_t end = at + 4;
@@ -258,8 +251,8 @@ std::optional<Template> TemplateOf(const HttpRequest& raw) {
 
 bool MaySubmit(const HttpRequest& request) {
   std::string text = protocol::FormatRequestBytes(request);
-  return Lower(text).find("submitjob") != std::string::npos ||
-         Lower(LenientPercentDecode(text)).find("submitjob") != std::string::npos;
+  return protocol::ToLowerAscii(text).find("submitjob") != std::string::npos ||
+         protocol::ToLowerAscii(LenientPercentDecode(text)).find("submitjob") != std::string::npos;
 }
 
 bool NamesOnlyTheCanary(const HttpRequest& request) {
@@ -367,19 +360,9 @@ std::vector<std::pair<Clause, std::string>> CheckLiveAnswer(const protocol::Http
 LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
                         const protocol::Credentials& credentials, const LiveFuzzConfig& cfg) {
   LiveFuzzResult result;
-  auto wall = cfg.wall_seconds ? cfg.wall_seconds : [] {
-    return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                         std::chrono::system_clock::now().time_since_epoch())
-                                         .count());
-  };
-  auto steady = cfg.steady_ms ? cfg.steady_ms : [] {
-    return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         std::chrono::steady_clock::now().time_since_epoch())
-                                         .count());
-  };
-  auto sleep = cfg.sleep_ms ? cfg.sleep_ms : [](std::int64_t ms) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-  };
+  auto wall = cfg.wall_seconds ? cfg.wall_seconds : protocol::SystemSeconds;
+  auto steady = cfg.steady_ms ? cfg.steady_ms : protocol::SteadyMs;
+  auto sleep = cfg.sleep_ms ? cfg.sleep_ms : protocol::SleepMs;
   const std::int64_t started = steady();
   client::Pacer pacer(cfg.pacing_fraction, steady, sleep);
   std::optional<client::ControlClient> ctl;
@@ -438,13 +421,17 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
     return answer;
   };
 
-  auto encode = [&](const model::ApiRequest& api, protocol::Style style) {
+  // What a valid request in `style` gets now: the target's Host, the clock, a fresh nonce.
+  auto options = [&](protocol::Style style) {
     protocol::EncodeOptions o;
     o.style = style;
     o.host = target.HostHeader();
     o.timestamp = wall();
     o.nonce = ++nonce;
-    return protocol::Encode(protocol::Call::Of(api, cfg.region), credentials, o);
+    return o;
+  };
+  auto encode = [&](const model::ApiRequest& api, protocol::Style style) {
+    return protocol::Encode(protocol::Call::Of(api, cfg.region), credentials, options(style));
   };
 
   // The canary must not exist: without control it is the one id requests may name.
@@ -535,11 +522,7 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
     } else {
       Template t = templates[mutator.Below(templates.size())];
       protocol::Call call = protocol::Call::Of({t.action, t.params}, t.region);
-      protocol::EncodeOptions o;
-      o.style = t.style;
-      o.host = target.HostHeader();
-      o.timestamp = wall();
-      o.nonce = ++nonce;
+      protocol::EncodeOptions o = options(t.style);
       action = t.action;
       bool headers = false;
       switch (mutator.Below(10)) {

@@ -3,6 +3,7 @@
 // them (to_json/from_json), and the report printer describes them.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,6 +18,12 @@ namespace dj::run {
 
 enum class WireFault : unsigned char {
 #define DJ_WIRE_FAULT(e, name, styles, text) e,
+#include "harness/runner/wire_faults.def"
+#undef DJ_WIRE_FAULT
+};
+
+inline constexpr std::array kAllWireFaults = {
+#define DJ_WIRE_FAULT(e, name, styles, text) WireFault::e,
 #include "harness/runner/wire_faults.def"
 #undef DJ_WIRE_FAULT
 };

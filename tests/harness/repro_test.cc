@@ -239,8 +239,7 @@ TEST_P(EveryFault, GetsTheCodeItsClauseGives) {
   LiveMock mock;
   std::vector<Step> steps;
   std::vector<std::string> expected;
-  for (std::size_t i = 0; i <= static_cast<std::size_t>(WireFault::kBodyNotObject); ++i) {
-    auto fault = static_cast<WireFault>(i);
+  for (WireFault fault : kAllWireFaults) {
     if (!FaultFitsStyle(fault, style)) continue;
     steps.push_back(Create("job-cccccccc"));
     steps.push_back(AdvanceClock{1000});
