@@ -2,23 +2,35 @@
 #include "harness/protocol/url.h"
 
 #include <algorithm>
+#include <array>
 
 namespace dj::protocol {
 namespace {
 
 using nlohmann::json;
 
-bool IsUnreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
+// Per-byte classes, looked up rather than compared: these loops run on every request the mock
+// reads and are the inner loop of the query_string fuzz target.
+enum : unsigned char { kAlnum = 1, kMark = 2 };  // kMark: '-', '.', '_', '~'
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+constexpr auto kCharClass = [] {
+  std::array<unsigned char, 256> table{};
+  for (std::size_t c = 'A'; c <= 'Z'; ++c) table[c] = kAlnum;
+  for (std::size_t c = 'a'; c <= 'z'; ++c) table[c] = kAlnum;
+  for (std::size_t c = '0'; c <= '9'; ++c) table[c] = kAlnum;
+  for (char c : {'-', '.', '_', '~'}) table[static_cast<unsigned char>(c)] = kMark;
+  return table;
+}();
+
+// Hex digit values; 0xff for anything else.
+constexpr auto kHexValue = [] {
+  std::array<unsigned char, 256> table{};
+  for (auto& v : table) v = 0xff;
+  for (std::size_t c = '0'; c <= '9'; ++c) table[c] = static_cast<unsigned char>(c - '0');
+  for (std::size_t c = 'a'; c <= 'f'; ++c) table[c] = static_cast<unsigned char>(c - 'a' + 10);
+  for (std::size_t c = 'A'; c <= 'F'; ++c) table[c] = static_cast<unsigned char>(c - 'A' + 10);
+  return table;
+}();
 
 void Flatten(const json& v, const std::string& name, Pairs& out) {
   if (v.is_object()) {
@@ -40,71 +52,84 @@ void Flatten(const json& v, const std::string& name, Pairs& out) {
 // Deeper names than any Batch parameter needs are refused, so nesting stays bounded.
 constexpr long kMaxParamDepth = 16;
 
-bool IsIndex(std::string_view s) {
-  return !s.empty() && s.size() < 10 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-         (s.size() == 1 || s[0] != '0');
+// The value of an array index segment ("0", "17"; no sign, no leading zero), or npos.
+std::size_t IndexValue(std::string_view s) {
+  if (s.empty() || s.size() >= 10 || (s.size() > 1 && s[0] == '0')) return std::string::npos;
+  std::size_t value = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::string::npos;
+    value = value * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return value;
 }
 
 // Objects whose keys are exactly "0".."n-1" become arrays, bottom up (not the root).
-json Arrayify(json v, bool root) {
-  if (!v.is_object()) return v;
-  for (auto& [key, child] : v.items()) child = Arrayify(std::move(child), false);
-  if (root || v.empty()) return v;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (!v.contains(std::to_string(i))) return v;
+void Arrayify(json& v, bool root) {
+  if (!v.is_object()) return;
+  for (auto& child : v) Arrayify(child, false);
+  if (root || v.empty()) return;
+  auto& object = v.get_ref<json::object_t&>();
+  const std::size_t n = object.size();
+  // n distinct keys, each an index below n, are exactly 0..n-1.
+  for (const auto& entry : object) {
+    if (IndexValue(entry.first) >= n) return;
   }
-  if (!std::all_of(v.items().begin(), v.items().end(),
-                   [](const auto& kv) { return IsIndex(kv.key()); })) {
-    return v;
-  }
-  json array = json::array();
-  for (std::size_t i = 0; i < v.size(); ++i) array.push_back(std::move(v[std::to_string(i)]));
-  return array;
+  json::array_t array(n);
+  for (auto& [key, child] : object) array[IndexValue(key)] = std::move(child);
+  v = std::move(array);
 }
 
 }  // namespace
 
 std::string PercentEncode(std::string_view text, const PercentEncoding& how) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
+  const unsigned char plain = how.encode_unreserved ? kAlnum : (kAlnum | kMark);
+  // Sized once, then written through a pointer: no per-byte capacity checks.
+  std::size_t size = 0;
   for (char c : text) {
-    bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                 (!how.encode_unreserved && IsUnreserved(c));
-    if (plain) {
-      out += c;
+    auto u = static_cast<unsigned char>(c);
+    size += (kCharClass[u] & plain) || (c == ' ' && how.space_as_plus) ? 1u : 3u;
+  }
+  std::string out(size, '\0');
+  char* w = out.data();
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (kCharClass[u] & plain) {
+      *w++ = c;
     } else if (c == ' ' && how.space_as_plus) {
-      out += '+';
+      *w++ = '+';
     } else {
-      auto u = static_cast<unsigned char>(c);
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
+      w[0] = '%';
+      w[1] = kHex[u >> 4];
+      w[2] = kHex[u & 15];
+      w += 3;
     }
   }
   return out;
 }
 
 Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
+  // The decoded text is never longer than the encoded one.
+  std::string out(text.size(), '\0');
+  char* w = out.data();
+  const char* r = text.data();
+  const char* end = r + text.size();
+  while (r != end) {
+    char c = *r;
     if (c == '%') {
-      int hi = i + 1 < text.size() ? HexValue(text[i + 1]) : -1;
-      int lo = i + 2 < text.size() ? HexValue(text[i + 2]) : -1;
-      if (hi < 0 || lo < 0) {
+      unsigned hi = end - r > 1 ? kHexValue[static_cast<unsigned char>(r[1])] : 0xffu;
+      unsigned lo = end - r > 2 ? kHexValue[static_cast<unsigned char>(r[2])] : 0xffu;
+      if ((hi | lo) > 15) {
         return Failure{"bad percent-escape in `" + std::string(text.substr(0, 64)) + "`"};
       }
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
+      *w++ = static_cast<char>(hi * 16 + lo);
+      r += 3;
     } else {
-      out += c;
+      *w++ = c == '+' && plus_is_space ? ' ' : c;
+      ++r;
     }
   }
+  out.resize(static_cast<std::size_t>(w - out.data()));
   return out;
 }
 
@@ -156,20 +181,23 @@ Result<json> UnflattenParams(const Pairs& pairs) {
     std::string_view rest = name;
     while (true) {
       std::size_t dot = rest.find('.');
-      std::string segment(rest.substr(0, dot));
+      std::string_view segment = rest.substr(0, dot);
       if (segment.empty()) return Failure{"empty name segment in parameter `" + name + "`"};
       if (!node->is_object()) return Failure{"parameter `" + name + "` conflicts with another"};
+      auto& object = node->get_ref<json::object_t&>();
+      auto it = object.find(segment);  // transparent comparator: no key copy to look up
       if (dot == std::string_view::npos) {
-        if (node->contains(segment)) return Failure{"parameter `" + name + "` is given twice"};
-        (*node)[segment] = value;
+        if (it != object.end()) return Failure{"parameter `" + name + "` is given twice"};
+        object.emplace(std::string(segment), value);
         break;
       }
-      node = &(*node)[segment];
-      if (node->is_null()) *node = json::object();
+      if (it == object.end()) it = object.emplace(std::string(segment), json::object()).first;
+      node = &it->second;
       rest.remove_prefix(dot + 1);
     }
   }
-  return Arrayify(std::move(root), true);
+  Arrayify(root, true);
+  return root;
 }
 
 }  // namespace dj::protocol
