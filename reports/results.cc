@@ -121,6 +121,11 @@ void to_json(json& j, const Results& r) {
          {"failed", r.Count(Status::kFailed)},
          {"skipped", r.Count(Status::kSkipped)}}},
        {"clauses", r.clauses}};
+  if (r.jobs_submitted > 0 || !r.ledger.empty()) {
+    j["owned_jobs"] = {
+        {"submitted", r.jobs_submitted}, {"ledger", r.ledger}, {"left", r.jobs_left}};
+  }
+  if (r.budget > 0) j["budget"] = {{"limit", r.budget}, {"spent", r.budget_spent}};
 }
 void from_json(const json& j, Results& r) {
   r.tool = j.at("tool").get<std::string>();
@@ -138,6 +143,15 @@ void from_json(const json& j, Results& r) {
   r.requests = j.at("requests").get<std::int64_t>();
   r.pacing_seconds = j.at("pacing_seconds").get<double>();
   r.clauses = j.at("clauses").get<std::vector<ClauseResult>>();
+  if (auto owned = j.find("owned_jobs"); owned != j.end()) {
+    r.jobs_submitted = owned->at("submitted").get<std::int64_t>();
+    r.ledger = owned->at("ledger").get<std::string>();
+    r.jobs_left = owned->at("left").get<std::vector<std::string>>();
+  }
+  if (auto budget = j.find("budget"); budget != j.end()) {
+    r.budget = budget->at("limit").get<std::int64_t>();
+    r.budget_spent = budget->at("spent").get<bool>();
+  }
 }
 
 Result<Results> ResultsFromText(std::string_view text) {

@@ -76,6 +76,14 @@ struct Results {
   std::int64_t requests = 0;
   double pacing_seconds = 0;  // time spent waiting to stay under rate limits
   std::vector<ClauseResult> clauses;
+  // Without control (target-contract §4): jobs the run submitted, where its ledger is, and
+  // every job still on the target after the run's cleanup ("job-...: why").
+  std::int64_t jobs_submitted = 0;
+  std::string ledger;
+  std::vector<std::string> jobs_left;
+  // --budget: the cap on requests (0 = none), and whether the run stopped at it.
+  std::int64_t budget = 0;
+  bool budget_spent = false;
 
   // 1 when any clause failed, else 0 (architecture.md exit codes).
   int ExitCode() const;

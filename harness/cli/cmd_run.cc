@@ -1,6 +1,8 @@
 // `djharness run` and `djharness replay`: the conformance run and the re-run of its failures.
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,17 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr std::string_view kVersion = "0.1.0";
+
+// The first SIGINT or SIGTERM stops the run after the request in flight, so that the ledger
+// holds every job the target made; a second one ends the process at once.
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnInterrupt(int sig) {
+  if (g_interrupted.exchange(true)) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  }
+}
 
 Result<std::vector<protocol::Style>, run::RunError> StylesFrom(const std::string& name) {
   using protocol::Style;
@@ -76,6 +89,14 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
   out.precision(1);
   out << r.duration_seconds << " s, " << r.pacing_seconds
       << " s of it waiting to stay under rate limits (seed " << r.seed << ")\n";
+  if (r.jobs_submitted > 0) {
+    out << "jobs of the run's own: " << r.jobs_submitted << " submitted, "
+        << (r.jobs_left.empty() ? std::string("none left behind")
+                                : std::to_string(r.jobs_left.size()) + " left behind")
+        << "\n";
+    for (const std::string& left : r.jobs_left) out << "  left: " << left << "\n";
+    if (!r.jobs_left.empty()) out << "  finish them with: djharness cleanup " << r.ledger << "\n";
+  }
 }
 
 }  // namespace
@@ -113,13 +134,15 @@ int RunRun(const ParsedFlags& flags) {
   auto slack = Number(flags, "rate-slack", 1, 1, 2);
   auto margin_ms = Number(flags, "rate-margin-ms", 50, 0, 1000);
   auto rate_runs = Number(flags, "rate-runs", 12, 1, 10000);
-  for (const auto* n : {&threads, &slack, &margin_ms, &rate_runs}) {
+  auto owned_runs = Number(flags, "owned-runs", 3, 1, 10000);
+  for (const auto* n : {&threads, &slack, &margin_ms, &rate_runs, &owned_runs}) {
     if (!*n) return fail(n->error());
   }
   config.threads = static_cast<int>(*threads);
   config.driver.rate_slack = static_cast<int>(*slack);
   config.driver.rate_margin_ms = *margin_ms;
   config.realtime_rate_runs = static_cast<int>(*rate_runs);
+  config.owned_runs = static_cast<int>(*owned_runs);
   if (std::string list = flags.Get("properties", "all"); list != "all") {
     config.properties.clear();
     std::size_t start = 0;
@@ -129,7 +152,7 @@ int RunRun(const ParsedFlags& flags) {
       auto kind = run::PropertyFromName(name);
       if (!kind) {
         return fail({2, "--properties: unknown property `" + name +
-                            "` (histories, auth-common, rate-limit, concurrency)"});
+                            "` (histories, auth-common, rate-limit, concurrency, owned-jobs)"});
       }
       if (std::find(config.properties.begin(), config.properties.end(), *kind) ==
           config.properties.end())
@@ -161,12 +184,25 @@ int RunRun(const ParsedFlags& flags) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return fail({2, "--report-dir: cannot create " + dir.string() + ": " + ec.message()});
+  std::string owned_note;
+  if (setup->control == nullptr) {
+    auto owned = SetUpOwnedJobs(flags, *setup, dir, config.driver, owned_note);
+    if (!owned) return fail(owned.error());
+  }
 
   std::cout << "djharness run: target " << config.target_name << ", control " << config.control_name
             << ", seed " << config.seed << ", profile " << model::ProfileName(config.driver.profile)
             << ", style " << config.styles_name << ", " << config.runs
             << " histories per property\n";
   if (!setup->control_note.empty()) std::cout << setup->control_note << "\n";
+  if (!owned_note.empty()) std::cout << owned_note << "\n";
+  if (config.driver.ledger) {
+    std::cout << "jobs of the run's own are recorded in " << config.driver.ledger->path().string()
+              << "\n";
+  }
+  config.driver.interrupted = &g_interrupted;
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
   if (isatty(STDERR_FILENO)) {
     config.progress = [](const run::Progress& p) {
       std::fprintf(stderr, "\r  histories %lld  requests %lld  failures %d  %.1f s ",
@@ -176,6 +212,12 @@ int RunRun(const ParsedFlags& flags) {
   }
   auto results = run::RunConformance(config, *setup->target, setup->control, setup->credentials);
   if (config.progress) std::fprintf(stderr, "\n");
+  if (!results && results.error().exit_code == 130 && config.driver.ledger) {
+    std::cerr << "djharness run: interrupted; jobs the run made may be left on the target: "
+                 "djharness cleanup "
+              << config.driver.ledger->path().string() << "\n";
+    return 130;
+  }
   if (!results) return fail(results.error());
 
   fs::path results_path = dir / "results.json";

@@ -31,5 +31,6 @@ int main(int argc, char** argv) {
   if (command == "mock") return RunMock(*flags);
   if (command == "lifecycle") return RunLifecycle(*flags);
   if (command == "fuzz") return RunFuzz(*flags);
+  if (command == "cleanup") return RunCleanup(*flags);
   return RunFaults();
 }

@@ -72,7 +72,7 @@ Result<bool, run::RunError> ProbeControl(client::Target& target, const std::stri
 }  // namespace
 
 Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
-                                       std::string_view default_target) {
+                                       std::string_view default_target, bool probe_control) {
   Setup s;
   auto timeout = Number(flags, "timeout-ms", 10000, 1, 600000);
   if (!timeout) return Failure{timeout.error()};
@@ -137,6 +137,10 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
     s.more_credentials.push_back(*second);
   }
 
+  if (!probe_control) {
+    s.control_name = "none";
+    return s;
+  }
   client::Target* control = s.target.get();
   bool required = flags.Has("control");
   if (required) {

@@ -46,7 +46,18 @@ std::optional<std::string> ReadFile(const std::filesystem::path& path);
 // Write a file whole or not at all: a temporary beside it, then a rename.
 Result<bool> WriteAtomically(const std::filesystem::path& path, const std::string& text);
 
+// `probe_control` false: never send the control probe (a reset): the target is used without
+// control (cleanup, which must not touch anything but its own jobs).
 Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
-                                       std::string_view default_target = "");
+                                       std::string_view default_target = "",
+                                       bool probe_control = true);
+
+// Without control: the run's job definitions (--job-definition, --slow-job-definition,
+// --slow-job-seconds; the built-in ones for a loopback target) and its ledger, into `driver`.
+// Leaves the definitions empty (the owned-jobs property is then skipped) for a target that is
+// not loopback when no definition is given; `note` says so.
+Result<bool, run::RunError> SetUpOwnedJobs(const ParsedFlags& flags, const Setup& setup,
+                                           const std::filesystem::path& report_dir,
+                                           run::DriverConfig& driver, std::string& note);
 
 }  // namespace dj::cli

@@ -3,6 +3,7 @@
 // under test of the RapidCheck histories and the engine of `djharness replay`.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -14,7 +15,9 @@
 
 #include "harness/client/api_client.h"
 #include "harness/client/pacer.h"
+#include "harness/runner/ledger.h"
 #include "harness/runner/steps.h"
+#include "models/possible.h"
 #include "models/rate_judge.h"
 #include "models/store.h"
 
@@ -59,6 +62,19 @@ struct DriverConfig {
   // history's (the rate-limit schedules, so that each one shows its finding on its own).
   bool quiet_start = false;
   std::uint64_t seed = 1;  // v1 nonces
+  // Without control, the run's own jobs (target-contract §4, the owned-jobs property): the
+  // SubmitJob parameters of a job that finishes on its own soon, and of one that keeps running
+  // at least slow_runs_at_least_ms after it was submitted unless terminated (0: no such bound,
+  // so a delete of it while it runs cannot be told from one after it finished).
+  nlohmann::json job_definition;
+  nlohmann::json slow_job_definition;
+  std::int64_t slow_runs_at_least_ms = 0;
+  std::shared_ptr<Ledger> ledger;  // every job submitted and deleted; may be empty
+  // Await's pauses between DescribeJobs: the first, doubled after each up to the second.
+  std::int64_t await_first_pause_ms = 100;
+  std::int64_t await_max_pause_ms = 5000;
+  // Set by a signal handler: no request is sent after it is set (the step ends as fatal).
+  const std::atomic<bool>* interrupted = nullptr;
   // Clocks and waiting, injectable for tests; default to the system's.
   std::function<std::int64_t()> wall_seconds;
   std::function<std::int64_t()> steady_ms;
@@ -107,6 +123,13 @@ class Driver {
   std::int64_t requests() const { return requests_; }
   double pacing_seconds() const { return static_cast<double>(pacing_ms_) / 1000.0; }
   const model::Store& store() const { return store_; }
+  // Take a job of the run's own (from a ledger, for cleanup) as the history's next "@owned-N",
+  // in an unknown state. Returns N.
+  int Adopt(const std::string& job_id);
+  // What the driver knows of one of the run's own jobs, nullptr for any other id.
+  const model::PossibleJob* Owned(std::string_view job_id) const;
+  // The ids of this history's own jobs, "@owned-N" at index N ("" when its SubmitJob failed).
+  const std::vector<std::string>& owned_order() const { return owned_order_; }
 
  private:
   // What the model expects of one API request.
@@ -119,6 +142,11 @@ class Driver {
     int limit = 0;
     model::Interval when;     // when it was sent and answered, on the limiter's clock
     model::RateVerdict rate;  // what any conformant limiter must do with it
+    // One of the run's own jobs (no control): the decisions over every state it may be in,
+    // which of them the answer fitted, and those states for people.
+    std::vector<model::PossibleDecision> possible;
+    std::optional<std::size_t> chosen;
+    std::string possible_text;
   };
 
   // One API call's findings, with what the model expected and what was answered.
@@ -126,7 +154,8 @@ class Driver {
     std::vector<Finding> findings;
     std::optional<model::Clause> clause;
     std::optional<model::Outcome> outcome;
-    bool limited = false;  // refused by a limiter, as the judge allows
+    bool limited = false;     // refused by a limiter, as the judge allows
+    nlohmann::json response;  // the Response object of a success
   };
 
   ApiResult RunOne(const ApiCall& call, const std::string& step);
@@ -136,6 +165,16 @@ class Driver {
   std::vector<Finding> RunAdvance(const AdvanceClock& advance, const std::string& step);
 
   std::vector<Finding> RunPause(const Pause& pause, const std::string& step);
+  // The run's own jobs: owned.cc.
+  std::vector<Finding> RunSubmit(const Submit& submit, const std::string& step);
+  std::vector<Finding> RunAwait(const Await& await, const std::string& step);
+  // The call with "@owned-N" replaced by the job's id; std::nullopt when no such job was made.
+  std::optional<ApiCall> Resolve(const ApiCall& call) const;
+  model::PossibleJob* OwnedJobOf(const ApiCall& call);
+  // Move what the driver knows of an own job by the answer; OBS-1 and ISO-1 findings.
+  std::vector<Finding> Follow(const ApiCall& call, const Expectation& expected,
+                              const client::Exchange& x, model::PossibleJob& job);
+  bool KnownDeleted(const std::string& id) const;
   // Concurrency: batch.cc.
   std::vector<Finding> RunBatch(const Batch& batch, const std::string& step);
   // One connection per thread, or std::nullopt (fatal_ set) when the target has too few.
@@ -181,6 +220,9 @@ class Driver {
   std::shared_ptr<model::RateJudge> judge_;  // what the target's limiter must do
   std::vector<std::unique_ptr<client::Target>> own_lanes_;  // opened by Lanes()
   std::set<std::string> request_ids_;
+  std::vector<std::string> owned_order_;
+  std::map<std::string, model::PossibleJob, std::less<>> owned_;
+  std::set<std::string, std::less<>> refused_since_seen_;  // own jobs with a refused DeleteJob
 
   std::vector<Recorded> trace_;
   std::map<model::Clause, int> checks_;

@@ -350,6 +350,8 @@ std::string_view PropertyName(PropertyKind kind) {
   switch (kind) {
     case PropertyKind::kHistories:
       return "histories";
+    case PropertyKind::kOwnedJobs:
+      return "owned-jobs";
     case PropertyKind::kAuthCommon:
       return "auth-common";
     case PropertyKind::kRateLimit:
@@ -439,7 +441,63 @@ rc::Gen<model::Job> GenJob(std::string id) {
   });
 }
 
+// A call on the history's own job N, in any style the run allows.
+rc::Gen<Step> GenOwnedCall(const GenModel& m, Action action, int n) {
+  return rc::gen::map(rc::gen::pair(rc::gen::elementOf(m.styles), GenEncoding()),
+                      [action, n](const std::pair<protocol::Style, Encoding>& se) {
+                        json params = action == Action::kDescribeJobs
+                                          ? json{{"JobIds", {OwnedRef(n)}}}
+                                          : json{{"JobId", OwnedRef(n)}};
+                        return Step(ApiCall{{action, params}, se.first, se.second});
+                      });
+}
+
+// The life of the run's own jobs on a target without control: submit a quick or a slow job,
+// watch it, delete it while it runs (DEL-2: the slow one cannot have finished), terminate it,
+// wait for it to finish, delete it (DEL-1), then ask for it again (GONE-*).
+rc::Gen<Step> GenOwnedStep(const GenModel& m) {
+  std::vector<std::pair<int, rc::Gen<Step>>> options;
+  int live = 0;
+  for (std::size_t k = 0; k < m.owned.size(); ++k) {
+    const OwnedGen& o = m.owned[k];
+    int n = static_cast<int>(k);
+    auto await = [n](Until until) { return rc::gen::just(Step(Await{n, until})); };
+    if (o.deleted) {
+      options.push_back({2, GenOwnedCall(m, Action::kDeleteJob, n)});
+      options.push_back({2, GenOwnedCall(m, Action::kDescribeJob, n)});
+      options.push_back({1, GenOwnedCall(m, Action::kTerminateJob, n)});
+      options.push_back({1, GenOwnedCall(m, Action::kDescribeJobs, n)});
+      continue;
+    }
+    ++live;
+    if (o.finished) {
+      options.push_back({10, GenOwnedCall(m, Action::kDeleteJob, n)});
+      options.push_back({2, GenOwnedCall(m, Action::kDescribeJob, n)});
+    } else if (o.slow && !o.terminated) {
+      options.push_back({5, GenOwnedCall(m, Action::kDeleteJob, n)});
+      if (!o.running) options.push_back({4, await(Until::kRunning)});
+      options.push_back({o.running ? 5 : 1, GenOwnedCall(m, Action::kTerminateJob, n)});
+      options.push_back({2, GenOwnedCall(m, Action::kDescribeJob, n)});
+    } else {
+      options.push_back({8, await(Until::kFinished)});
+      options.push_back({2, GenOwnedCall(m, Action::kDeleteJob, n)});
+      options.push_back({1, GenOwnedCall(m, Action::kDescribeJob, n)});
+    }
+  }
+  if (static_cast<int>(m.owned.size()) < m.max_owned) {
+    options.push_back({live == 0 ? 20 : 3, rc::gen::map(rc::gen::arbitrary<bool>(), [](bool slow) {
+                         return Step(Submit{slow});
+                       })});
+  }
+  if (options.empty()) {
+    // Every job of the history is gone: ask for the last one again (GONE-1).
+    return GenOwnedCall(m, Action::kDescribeJob, static_cast<int>(m.owned.size()) - 1);
+  }
+  return Weighted(options);
+}
+
 rc::Gen<Step> GenStep(const GenModel& m, PropertyKind kind) {
+  if (kind == PropertyKind::kOwnedJobs) return GenOwnedStep(m);
   if (kind == PropertyKind::kRateLimit) return GenRateStep(m);
   if (kind == PropertyKind::kConcurrency) return GenConcurrencyStep(m);
   std::vector<std::pair<int, rc::Gen<Step>>> options;
@@ -485,7 +543,46 @@ rc::Gen<Step> GenStep(const GenModel& m, PropertyKind kind) {
   return Weighted(options);
 }
 
+namespace {
+
+// The own job a step names, if any.
+std::optional<int> OwnedOf(const Step& step) {
+  if (const auto* await = std::get_if<Await>(&step)) return await->job;
+  const auto* call = std::get_if<ApiCall>(&step);
+  if (call == nullptr || !call->request.params.is_object()) return std::nullopt;
+  const json& p = call->request.params;
+  if (auto id = p.find("JobId"); id != p.end() && id->is_string()) {
+    return OwnedIndex(id->get_ref<const std::string&>());
+  }
+  if (auto ids = p.find("JobIds");
+      ids != p.end() && ids->is_array() && ids->size() == 1 && (*ids)[0].is_string()) {
+    return OwnedIndex((*ids)[0].get_ref<const std::string&>());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool OwnedRefsValid(const GenModel& m, const Step& step) {
+  auto n = OwnedOf(step);
+  return !n || static_cast<std::size_t>(*n) < m.owned.size();
+}
+
 void PredictEffect(GenModel& m, const Step& step) {
+  if (const auto* submit = std::get_if<Submit>(&step)) {
+    m.owned.push_back({submit->slow});
+    return;
+  }
+  if (auto n = OwnedOf(step); n && static_cast<std::size_t>(*n) < m.owned.size()) {
+    OwnedGen& o = m.owned[static_cast<std::size_t>(*n)];
+    if (const auto* await = std::get_if<Await>(&step)) {
+      (await->until == Until::kRunning ? o.running : o.finished) = true;
+    } else if (const auto* call = std::get_if<ApiCall>(&step)) {
+      if (call->request.action == Action::kTerminateJob) o.terminated = true;
+      if (call->request.action == Action::kDeleteJob && o.finished) o.deleted = true;
+    }
+    return;
+  }
   if (const auto* batch = std::get_if<Batch>(&step)) {
     // Which calls win is the target's business: as far as generation can tell, in thread order.
     for (const auto& thread : batch->threads) {

@@ -14,13 +14,25 @@
 
 namespace dj::run {
 
+// What generation predicts of a job of the run's own (targets without control).
+struct OwnedGen {
+  bool slow = false;        // keeps running until terminated
+  bool running = false;     // awaited until RUNNING
+  bool finished = false;    // awaited until finished
+  bool terminated = false;  // TerminateJob was sent
+  bool deleted = false;     // DeleteJob was sent once it had finished
+  friend bool operator==(const OwnedGen&, const OwnedGen&) = default;
+};
+
 // What generation knows: the jobs as the steps so far should have left them.
 struct GenModel {
   model::Store store;
   bool control = true;  // CreateJob and AdvanceClock are available
   std::vector<protocol::Style> styles = {protocol::Style::kApi3Post};
-  int credentials = 1;  // how many credentials the run has (ApiCall::credential below it)
-  int threads = 8;      // a concurrent batch's threads
+  int credentials = 1;          // how many credentials the run has (ApiCall::credential below it)
+  int threads = 8;              // a concurrent batch's threads
+  std::vector<OwnedGen> owned;  // "@owned-N" is owned[N]
+  int max_owned = 3;            // Submit steps per history at most
 };
 
 // Which property a step belongs to.
@@ -29,10 +41,12 @@ enum class PropertyKind : unsigned char {
   kAuthCommon,   // planted wire faults: AUTH-*, COM-*, ISO-3, ROB-1
   kRateLimit,    // DeleteJob schedules with generated gaps: RL-1..RL-4
   kConcurrency,  // concurrent batches of calls from several threads: CONC-1, CONC-2
+  kOwnedJobs,    // without control: jobs of the run's own, submitted, watched, terminated,
+                 // deleted: DEL-1, DEL-2, GONE-*, OBS-1, ISO-1 in real time
 };
 inline constexpr PropertyKind kAllProperties[] = {
     PropertyKind::kHistories, PropertyKind::kAuthCommon, PropertyKind::kRateLimit,
-    PropertyKind::kConcurrency};
+    PropertyKind::kConcurrency, PropertyKind::kOwnedJobs};
 std::string_view PropertyName(PropertyKind kind);
 std::optional<PropertyKind> PropertyFromName(std::string_view name);
 
@@ -43,6 +57,9 @@ rc::Gen<model::Job> GenJob(std::string id);
 rc::Gen<Step> GenStep(const GenModel& model, PropertyKind kind);
 // Move the generation model by the step's expected effect (no rate limit, strict profile).
 void PredictEffect(GenModel& model, const Step& step);
+// False when the step names an own job ("@owned-N") that no earlier Submit made (shrinking
+// drops such histories).
+bool OwnedRefsValid(const GenModel& model, const Step& step);
 
 // The state whose presence most blocks deletion, among a job's instances: for the
 // (job state, worst instance state) coverage of DEL-*. std::nullopt for a job without instances.

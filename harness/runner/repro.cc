@@ -413,6 +413,14 @@ void EmitStep(std::string& out, std::size_t number, const Step& step, const Repr
       out += "advance_clock " + std::to_string(s.ms) + "\n";
     }
     void operator()(const Pause& s) const { out += "wait_ms " + std::to_string(s.ms) + "\n"; }
+    // Jobs of the run's own live on a target without control: the script cannot make them the
+    // same again, so it says so and goes on (`djharness replay` can run such a history).
+    void operator()(const Submit&) const { out += NotScripted(); }
+    void operator()(const Await&) const { out += NotScripted(); }
+    static std::string NotScripted() {
+      return "printf '   not scripted: a job of the run'\''s own (djharness replay runs "
+             "it)\n'\n";
+    }
     void operator()(const Batch& s) const { EmitBatch(out, s, target); }
     void operator()(const ApiCall& s) const { EmitCall(out, s, target, ""); }
     void operator()(const SameInStyles& s) const {

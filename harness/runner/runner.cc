@@ -109,6 +109,9 @@ class StepCommand final : public rc::state::Command<GenModel, History> {
   explicit StepCommand(Step step) : step_(std::move(step)) {}
 
   void apply(GenModel& model) const override { PredictEffect(model, step_); }
+  void checkPreconditions(const GenModel& model) const override {
+    RC_PRE(OwnedRefsValid(model, step_));
+  }
 
   void run(const GenModel& /*predicted*/, History& h) const override {
     if (h.diverged) return;
@@ -475,6 +478,13 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
     int runs = config.runs;
     int max_steps = config.max_steps;
     if (kind == PropertyKind::kConcurrency && (control == nullptr || lanes.empty())) continue;
+    if (kind == PropertyKind::kOwnedJobs) {
+      // Jobs of the run's own are for targets without control, where they are the only way to
+      // reach DEL-*, GONE-*, ISO-1 and OBS-1; each history waits for real jobs.
+      if (control != nullptr || !driver_config.job_definition.is_object()) continue;
+      runs = std::min(runs, config.owned_runs);
+      max_steps = std::min(max_steps, config.owned_steps);
+    }
     if (kind == PropertyKind::kRateLimit && control == nullptr) {
       // Real time: a handful of schedules, after a quiet window, since the target's limiter may
       // still hold requests sent before this property began (by other properties, or before
@@ -518,7 +528,10 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       metadata.description = metadata.id;
       rc::detail::TestResult result =
           rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
-      if (capture.fatal) return Failure{RunError{3, *capture.fatal}};
+      if (capture.fatal) {
+        if (*capture.fatal == "interrupted") return Failure{RunError{130, "interrupted"}};
+        return Failure{RunError{3, *capture.fatal}};
+      }
       silent = capture.silent;
       if (result.is<rc::detail::SuccessResult>() || result.is<rc::detail::GaveUpResult>()) break;
       rc::detail::FailureResult failure;
@@ -536,6 +549,18 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       if (silent) break;
     }
     if (silent) break;
+  }
+
+  if (control == nullptr && driver_config.ledger) {
+    // Leave nothing behind: every job the run made and did not delete is finished and deleted.
+    LedgerContents owned = driver_config.ledger->Contents();
+    results.jobs_submitted = static_cast<std::int64_t>(owned.jobs.size());
+    results.ledger = driver_config.ledger->path().string();
+    if (!owned.Live().empty()) {
+      CleanupReport cleaned =
+          CleanUp(owned, target, credentials, driver_config, config.cleanup_wait_ms);
+      results.jobs_left = cleaned.left;
+    }
   }
 
   for (std::string_view id : model::AllClauseIds()) {

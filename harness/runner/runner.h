@@ -36,6 +36,11 @@ struct RunConfig {
   // Without a control clock the rate-limit schedules run in real time: fewer and shorter.
   int realtime_rate_runs = 12;
   int realtime_rate_steps = 14;
+  // The owned-jobs property (no control): each history submits and waits for real jobs.
+  int owned_runs = 3;
+  int owned_steps = 16;
+  // After the owned-jobs property: how long cleanup waits for each job left to finish.
+  std::int64_t cleanup_wait_ms = 120000;
   int threads = 8;  // client threads of the concurrency property
   // Shrinking a failure stops after this long and keeps the shortest history so far (real-time
   // schedules wait for quiet windows between tries).
@@ -69,6 +74,20 @@ Result<std::optional<Finding>, RunError> ReplayHistory(const nlohmann::json& ste
                                                        client::Target& target,
                                                        client::Target* control,
                                                        const protocol::Credentials& credentials);
+
+// What cleanup did with the jobs of a ledger.
+struct CleanupReport {
+  int deleted = 0;                // deleted now
+  int already_gone = 0;           // not found: deleted before (the ledger was behind) or never made
+  std::vector<std::string> left;  // "job-... : why" for each job still there
+  std::vector<std::string> lines;  // one per job, for people
+};
+// Finish every job the ledger shows live: find it (by its name when SubmitJob never answered),
+// terminate it if it runs, wait for it to finish, delete it. Only ids from the ledger (or found
+// under the run's unique job names) are ever deleted. Never uses a control extension.
+CleanupReport CleanUp(const LedgerContents& ledger, client::Target& target,
+                      const protocol::Credentials& credentials, DriverConfig config,
+                      std::int64_t max_wait_ms);
 
 // Whether a clause id matches a glob of '*' and '?' (the --only flag).
 bool ClauseMatches(std::string_view glob, std::string_view id);

@@ -219,6 +219,21 @@ Planted Plant(const ApiCall& call, const std::string& region, std::int64_t margi
   return p;
 }
 
+std::string OwnedRef(int n) { return "@owned-" + std::to_string(n); }
+
+std::optional<int> OwnedIndex(std::string_view text) {
+  constexpr std::string_view kPrefix = "@owned-";
+  if (!text.starts_with(kPrefix)) return std::nullopt;
+  text.remove_prefix(kPrefix.size());
+  if (text.empty() || text.size() > 6) return std::nullopt;
+  int n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 bool NeedsControl(const Step& step) {
   return std::holds_alternative<CreateJob>(step) || std::holds_alternative<AdvanceClock>(step) ||
          std::holds_alternative<Batch>(step);
@@ -252,6 +267,14 @@ std::string Describe(const Step& step) {
       return "control: advance the clock " + std::to_string(s.ms) + " ms";
     }
     std::string operator()(const Pause& s) const { return "wait " + std::to_string(s.ms) + " ms"; }
+    std::string operator()(const Submit& s) const {
+      return std::string("SubmitJob of the run's ") + (s.slow ? "slow" : "quick") + " job";
+    }
+    std::string operator()(const Await& s) const {
+      return "DescribeJob " + OwnedRef(s.job) + " until it is " +
+             (s.until == Until::kRunning ? "RUNNING" : "finished") + " (at most " +
+             std::to_string(s.max_ms / 1000) + " s)";
+    }
     std::string operator()(const ApiCall& s) const {
       std::string out = std::string(model::ActionName(s.request.action)) + " " +
                         ShortParams(s.request.params) + " [" +
@@ -328,6 +351,13 @@ void to_json(json& j, const Step& step) {
       return {{"Step", "AdvanceClock"}, {"Ms", s.ms}};
     }
     json operator()(const Pause& s) const { return {{"Step", "Pause"}, {"Ms", s.ms}}; }
+    json operator()(const Submit& s) const { return {{"Step", "Submit"}, {"Slow", s.slow}}; }
+    json operator()(const Await& s) const {
+      return {{"Step", "Await"},
+              {"Job", s.job},
+              {"Until", s.until == Until::kRunning ? "running" : "finished"},
+              {"MaxMs", s.max_ms}};
+    }
     json operator()(const ApiCall& s) const { return ApiJson(s); }
     json operator()(const Batch& s) const {
       json threads = json::array();
@@ -369,6 +399,19 @@ void from_json(const json& j, Step& step) {
     step = Pause{ms};
   } else if (kind == "Api") {
     step = ApiFrom(j);
+  } else if (kind == "Submit") {
+    step = Submit{j.at("Slow").get<bool>()};
+  } else if (kind == "Await") {
+    Await await{j.at("Job").get<int>(), Until::kFinished, j.at("MaxMs").get<std::int64_t>()};
+    const std::string until = j.at("Until").get<std::string>();
+    if (until == "running") {
+      await.until = Until::kRunning;
+    } else if (until != "finished") {
+      throw json::other_error::create(501, "Until must be running or finished", &j);
+    }
+    if (await.job < 0 || await.max_ms < 0 || await.max_ms > 3600000)
+      throw json::other_error::create(501, "Await out of range", &j);
+    step = await;
   } else if (kind == "Batch") {
     Batch batch;
     for (const json& thread : j.at("Threads")) {

@@ -114,7 +114,34 @@ struct Batch {
   friend bool operator==(const Batch&, const Batch&) = default;
 };
 
-using Step = std::variant<CreateJob, AdvanceClock, Pause, ApiCall, SameInStyles, Batch>;
+// Without control (target-contract §4): submit a job of the run's own, from the run's job
+// definition (`slow`: the one that keeps running). The N-th Submit of a history (from 0) is
+// named "@owned-N" in later steps' JobId; the Driver puts the id SubmitJob returned in its place.
+struct Submit {
+  bool slow = false;
+  friend bool operator==(const Submit&, const Submit&) = default;
+};
+
+// Without control: DescribeJob an owned job until it shows the awaited state, with
+// exponentially growing pauses, for at most `max_ms`.
+enum class Until : unsigned char {
+  kRunning,   // the job is RUNNING (or already finished)
+  kFinished,  // the job and every instance are SUCCEED or FAILED
+};
+struct Await {
+  int job = 0;  // "@owned-N"
+  Until until = Until::kFinished;
+  std::int64_t max_ms = 120000;
+  friend bool operator==(const Await&, const Await&) = default;
+};
+
+using Step =
+    std::variant<CreateJob, AdvanceClock, Pause, ApiCall, SameInStyles, Batch, Submit, Await>;
+
+// "@owned-N": how steps name the history's N-th own job before the target has named it.
+std::string OwnedRef(int n);
+// N when `text` is "@owned-N", std::nullopt otherwise.
+std::optional<int> OwnedIndex(std::string_view text);
 
 // A call as its encoding and wire fault shape it: the parameters and the encoder options, all
 // but what the sender adds (host, nonce, the clock). The Driver encodes it; repro scripts
