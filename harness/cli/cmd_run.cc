@@ -89,6 +89,13 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
   out.precision(1);
   out << r.duration_seconds << " s, " << r.pacing_seconds
       << " s of it waiting to stay under rate limits (seed " << r.seed << ")\n";
+  int judged = r.Count(report::Status::kPassed) + r.Count(report::Status::kFailed);
+  out << "coverage: " << judged << " clauses judged with " << r.requests << " requests";
+  if (judged > 0) out << " (" << (static_cast<double>(r.requests) / judged) << " per clause)";
+  if (r.budget > 0) {
+    out << "; budget " << r.budget << (r.budget_spent ? ", spent" : ", not reached");
+  }
+  out << "\n";
   if (r.jobs_submitted > 0) {
     out << "jobs of the run's own: " << r.jobs_submitted << " submitted, "
         << (r.jobs_left.empty() ? std::string("none left behind")
@@ -135,7 +142,8 @@ int RunRun(const ParsedFlags& flags) {
   auto margin_ms = Number(flags, "rate-margin-ms", 50, 0, 1000);
   auto rate_runs = Number(flags, "rate-runs", 12, 1, 10000);
   auto owned_runs = Number(flags, "owned-runs", 3, 1, 10000);
-  for (const auto* n : {&threads, &slack, &margin_ms, &rate_runs, &owned_runs}) {
+  auto budget = Number(flags, "budget", 0, 1, std::numeric_limits<long long>::max());
+  for (const auto* n : {&threads, &slack, &margin_ms, &rate_runs, &owned_runs, &budget}) {
     if (!*n) return fail(n->error());
   }
   config.threads = static_cast<int>(*threads);
@@ -143,6 +151,10 @@ int RunRun(const ParsedFlags& flags) {
   config.driver.rate_margin_ms = *margin_ms;
   config.realtime_rate_runs = static_cast<int>(*rate_runs);
   config.owned_runs = static_cast<int>(*owned_runs);
+  if (*budget > 0) {
+    config.budget = *budget;
+    config.driver.budget = std::make_shared<std::atomic<std::int64_t>>(*budget);
+  }
   if (std::string list = flags.Get("properties", "all"); list != "all") {
     config.properties.clear();
     std::size_t start = 0;

@@ -142,7 +142,7 @@ Result<bool> Driver::Begin() {
 std::vector<Finding> Driver::Execute(const Step& step) {
   std::string text = Describe(step);
   if (config_.interrupted != nullptr && config_.interrupted->load()) {
-    fatal_ = "interrupted";
+    fatal_ = std::string(kInterrupted);
     return {};
   }
   if (NeedsControl(step) && !control_) {
@@ -235,7 +235,19 @@ void Driver::Pace(const ApiCall& call) {
   }
 }
 
+bool Driver::Spend() {
+  if (!config_.budget) return true;
+  if (config_.budget->fetch_sub(1) > 0) return true;
+  fatal_ = std::string(kBudgetSpent);
+  return false;
+}
+
 client::Exchange Driver::Send(const ApiCall& call) {
+  if (!Spend()) {
+    client::Exchange unsent;
+    unsent.transport_error = client::TransportError{std::string(kBudgetSpent)};
+    return unsent;
+  }
   Pace(call);
   client::Exchange x = api_.SendEncoded(
       EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call), config_.skew_margin_s));
@@ -574,6 +586,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
       return result;
     }
   }
+  if (!Spend()) return result;
   Pace(call);
   protocol::HttpRequest encoded =
       EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call), config_.skew_margin_s);

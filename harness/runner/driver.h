@@ -23,6 +23,10 @@
 
 namespace dj::run {
 
+// Driver::fatal() texts the runner ends a run on without an error of the target.
+inline constexpr std::string_view kInterrupted = "interrupted";
+inline constexpr std::string_view kBudgetSpent = "the request budget is spent";
+
 // A breach of one clause, found by judging one answer.
 struct Finding {
   Finding() = default;
@@ -75,6 +79,9 @@ struct DriverConfig {
   std::int64_t await_max_pause_ms = 5000;
   // Set by a signal handler: no request is sent after it is set (the step ends as fatal).
   const std::atomic<bool>* interrupted = nullptr;
+  // Requests the run may still send (--budget), shared by every driver of the run; empty = no
+  // cap. At zero the step ends as fatal with kBudgetSpent.
+  std::shared_ptr<std::atomic<std::int64_t>> budget;
   // Clocks and waiting, injectable for tests; default to the system's.
   std::function<std::int64_t()> wall_seconds;
   std::function<std::int64_t()> steady_ms;
@@ -202,6 +209,8 @@ class Driver {
   model::RateKey RateKeyOf(const ApiCall& call) const;
 
   void Check(model::Clause c) { ++checks_[c]; }
+  // Take one request from the budget; false (and fatal_ set) when none is left.
+  bool Spend();
   void Record(const std::string& step, const std::string& kind, const client::Exchange& x,
               std::vector<Finding> findings);
   ApiCall Probing(model::ApiRequest request) const;

@@ -104,6 +104,10 @@ bool TargetFellSilent(History& h, std::size_t from) {
          (h.filter.Excluded(Clause::kRobAlive) || h.filter.reported.contains("ROB-1"));
 }
 
+// The short first pass of a run with a request budget.
+constexpr int kShortPassRuns = 2;
+constexpr std::uint64_t kShortPassSeed = 0x5eed;
+
 class StepCommand final : public rc::state::Command<GenModel, History> {
  public:
   explicit StepCommand(Step step) : step_(std::move(step)) {}
@@ -372,7 +376,7 @@ std::string ClauseText(std::string_view id) {
 
 // Why an unexercised clause was not judged.
 std::string SkipReason(std::string_view id, const RunConfig& config, bool control, bool concurrent,
-                       bool silent) {
+                       bool silent, bool budget_spent) {
   auto ran = [&config](PropertyKind k) {
     return std::find(config.properties.begin(), config.properties.end(), k) !=
            config.properties.end();
@@ -402,6 +406,7 @@ std::string SkipReason(std::string_view id, const RunConfig& config, bool contro
     if (!ran(PropertyKind::kConcurrency)) return "the concurrency property was not run";
   }
   if (silent) return "not judged: the target stopped answering (ROB-1), so the run ended early";
+  if (budget_spent) return "not exercised before the request budget (--budget) was spent";
   return "not exercised by this run (try more --runs or other --style)";
 }
 
@@ -474,8 +479,17 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   int no_answer_streak = 0;
   bool silent = false;
 
-  for (PropertyKind kind : config.properties) {
-    int runs = config.runs;
+  // With a request budget, every property first runs a couple of short histories (the most
+  // clauses for the fewest requests), then the rest of the budget goes to the full run.
+  std::vector<std::pair<PropertyKind, bool>> legs;  // (property, first short pass)
+  if (driver_config.budget) {
+    for (PropertyKind kind : config.properties) legs.push_back({kind, true});
+  }
+  for (PropertyKind kind : config.properties) legs.push_back({kind, false});
+  bool budget_spent = false;
+
+  for (auto [kind, short_pass] : legs) {
+    int runs = short_pass ? std::min(config.runs, kShortPassRuns) : config.runs;
     int max_steps = config.max_steps;
     if (kind == PropertyKind::kConcurrency && (control == nullptr || lanes.empty())) continue;
     if (kind == PropertyKind::kOwnedJobs) {
@@ -505,6 +519,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
           });
         });
         if (capture.silent) RC_FAIL("the target stopped answering");
+        if (capture.fatal) return;  // interrupted or out of budget: the rest passes unsent
         // Past the shrinking budget every further candidate passes unsent: RapidCheck then
         // ends with the shortest failing history found so far.
         if (capture.finding &&
@@ -520,7 +535,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
         rc::state::runAll(commands, initial, history);
       };
       rc::detail::TestParams params;
-      params.seed = RoundSeed(config.seed, kind, round);
+      params.seed = RoundSeed(config.seed ^ (short_pass ? kShortPassSeed : 0), kind, round);
       params.maxSuccess = runs;
       params.maxSize = max_steps;
       rc::detail::TestMetadata metadata;
@@ -529,7 +544,11 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       rc::detail::TestResult result =
           rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
       if (capture.fatal) {
-        if (*capture.fatal == "interrupted") return Failure{RunError{130, "interrupted"}};
+        if (*capture.fatal == kInterrupted) return Failure{RunError{130, "interrupted"}};
+        if (*capture.fatal == kBudgetSpent) {
+          budget_spent = true;
+          break;
+        }
         return Failure{RunError{3, *capture.fatal}};
       }
       silent = capture.silent;
@@ -548,8 +567,10 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       failures.emplace(id, MakeFailure(capture, kind, round, params.seed, config.repro));
       if (silent) break;
     }
-    if (silent) break;
+    if (silent || budget_spent) break;
   }
+  results.budget_spent = budget_spent;
+  results.budget = config.budget;
 
   if (control == nullptr && driver_config.ledger) {
     // Leave nothing behind: every job the run made and did not delete is finished and deleted.
@@ -557,8 +578,9 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
     results.jobs_submitted = static_cast<std::int64_t>(owned.jobs.size());
     results.ledger = driver_config.ledger->path().string();
     if (!owned.Live().empty()) {
-      CleanupReport cleaned =
-          CleanUp(owned, target, credentials, driver_config, config.cleanup_wait_ms);
+      DriverConfig cleaning = driver_config;
+      cleaning.budget.reset();  // leaving nothing behind comes before the budget
+      CleanupReport cleaned = CleanUp(owned, target, credentials, cleaning, config.cleanup_wait_ms);
       results.jobs_left = cleaned.left;
     }
   }
@@ -580,7 +602,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       c.status = report::Status::kPassed;
     } else {
       c.status = report::Status::kSkipped;
-      c.reason = SkipReason(id, config, control != nullptr, !lanes.empty(), silent);
+      c.reason = SkipReason(id, config, control != nullptr, !lanes.empty(), silent, budget_spent);
     }
     results.clauses.push_back(std::move(c));
   }

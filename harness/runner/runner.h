@@ -41,6 +41,8 @@ struct RunConfig {
   int owned_steps = 16;
   // After the owned-jobs property: how long cleanup waits for each job left to finish.
   std::int64_t cleanup_wait_ms = 120000;
+  // --budget: requests the run may send at most (0 = no cap); driver.budget counts them down.
+  std::int64_t budget = 0;
   int threads = 8;  // client threads of the concurrency property
   // Shrinking a failure stops after this long and keeps the shortest history so far (real-time
   // schedules wait for quiet windows between tries).
