@@ -15,6 +15,7 @@
 #include "harness/protocol/http_wire.h"
 #include "harness/runner/steps.h"
 #include "models/api_model.h"
+#include "tests/harness/silent_target.h"
 
 namespace dj::run {
 namespace {
@@ -252,14 +253,7 @@ TEST(LiveFuzz, AHangingTargetGivesFindingsAndTheCampaignEnds) {
 }
 
 TEST(LiveFuzz, ATargetThatNeverAnswersStopsTheCampaign) {
-  class Silent final : public client::Target {
-   public:
-    client::SendResult Send(const protocol::HttpRequest&) override {
-      return Failure{client::TransportError{"connection refused"}};
-    }
-    std::string HostHeader() const override { return "127.0.0.1:1"; }
-    std::string Name() const override { return "silent"; }
-  } silent;
+  testing::SilentTarget silent;
   LiveFuzzConfig c;
   c.corpus = Corpus();
   LiveFuzzResult r = FuzzLive(silent, nullptr, MainCredentials(), c);
