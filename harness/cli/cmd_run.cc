@@ -32,16 +32,6 @@ extern "C" void OnInterrupt(int sig) {
   }
 }
 
-Result<std::vector<protocol::Style>, run::RunError> StylesFrom(const std::string& name) {
-  using protocol::Style;
-  if (name == "api3") return std::vector<Style>{Style::kApi3Post, Style::kApi3Get};
-  if (name == "query") return std::vector<Style>{Style::kQueryGet, Style::kFormPost};
-  if (name == "both")
-    return std::vector<Style>{Style::kApi3Post, Style::kApi3Get, Style::kQueryGet,
-                              Style::kFormPost};
-  return Failure{run::RunError{2, "--style must be api3, query or both"}};
-}
-
 std::string Hostname() {
   char name[256] = {};
   return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("localhost");
@@ -155,23 +145,9 @@ int RunRun(const ParsedFlags& flags) {
     config.budget = *budget;
     config.driver.budget = std::make_shared<std::atomic<std::int64_t>>(*budget);
   }
-  if (std::string list = flags.Get("properties", "all"); list != "all") {
-    config.properties.clear();
-    std::size_t start = 0;
-    while (start <= list.size()) {
-      std::size_t comma = std::min(list.find(',', start), list.size());
-      std::string name = list.substr(start, comma - start);
-      auto kind = run::PropertyFromName(name);
-      if (!kind) {
-        return fail({2, "--properties: unknown property `" + name +
-                            "` (histories, auth-common, rate-limit, concurrency, owned-jobs)"});
-      }
-      if (std::find(config.properties.begin(), config.properties.end(), *kind) ==
-          config.properties.end())
-        config.properties.push_back(*kind);
-      start = comma + 1;
-    }
-  }
+  auto properties = PropertiesFrom(flags.Get("properties", "all"), run::kAllProperties);
+  if (!properties) return fail(properties.error());
+  config.properties = *properties;
 
   auto setup = MakeSetup(flags, "run");
   if (!setup) return fail(setup.error());

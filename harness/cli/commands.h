@@ -11,6 +11,7 @@ namespace dj::cli {
 
 int RunRun(const ParsedFlags& flags);
 int RunReplay(const ParsedFlags& flags);
+int RunDiff(const ParsedFlags& flags);
 int RunMock(const ParsedFlags& flags);
 int RunLifecycle(const ParsedFlags& flags);
 int RunFuzz(const ParsedFlags& flags);

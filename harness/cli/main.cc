@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   }
   if (command == "run") return RunRun(*flags);
   if (command == "replay") return RunReplay(*flags);
+  if (command == "diff") return RunDiff(*flags);
   if (command == "mock") return RunMock(*flags);
   if (command == "lifecycle") return RunLifecycle(*flags);
   if (command == "fuzz") return RunFuzz(*flags);

@@ -1,6 +1,7 @@
 // Target setup and control-extension discovery.
 #include "harness/cli/setup.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
@@ -40,6 +41,52 @@ Result<bool> WriteAtomically(const std::filesystem::path& path, const std::strin
   std::filesystem::rename(tmp, path, ec);
   if (ec) return Failure{"cannot rename " + tmp.string() + ": " + ec.message()};
   return true;
+}
+
+Result<std::vector<protocol::Style>, run::RunError> StylesFrom(const std::string& name) {
+  using protocol::Style;
+  if (name == "api3") return std::vector<Style>{Style::kApi3Post, Style::kApi3Get};
+  if (name == "query") return std::vector<Style>{Style::kQueryGet, Style::kFormPost};
+  if (name == "both")
+    return std::vector<Style>{Style::kApi3Post, Style::kApi3Get, Style::kQueryGet,
+                              Style::kFormPost};
+  return Failure{run::RunError{2, "--style must be api3, query or both"}};
+}
+
+Result<std::vector<run::PropertyKind>, run::RunError> PropertiesFrom(
+    const std::string& list, std::span<const run::PropertyKind> all) {
+  if (list == "all") return std::vector<run::PropertyKind>(all.begin(), all.end());
+  std::vector<run::PropertyKind> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = std::min(list.find(',', start), list.size());
+    std::string name = list.substr(start, comma - start);
+    auto kind = run::PropertyFromName(name);
+    if (kind && std::find(all.begin(), all.end(), *kind) == all.end()) kind.reset();
+    if (!kind) {
+      std::string names;
+      for (run::PropertyKind k : all)
+        names += (names.empty() ? "" : ", ") + std::string(run::PropertyName(k));
+      return Failure{
+          run::RunError{2, "--properties: unknown property `" + name + "` (" + names + ")"}};
+    }
+    if (std::find(out.begin(), out.end(), *kind) == out.end()) out.push_back(*kind);
+    start = comma + 1;
+  }
+  return out;
+}
+
+Setup EmbeddedMock(mock::MockConfig config) {
+  config.control = true;
+  Setup s;
+  s.credentials = config.credentials.front();
+  s.more_credentials.assign(config.credentials.begin() + 1, config.credentials.end());
+  s.embedded = std::make_unique<mock::MockService>(std::move(config));
+  s.target = std::make_unique<client::InProcessTarget>(*s.embedded);
+  s.control = s.target.get();
+  s.target_name = std::string(kEmbeddedTargetName);
+  s.control_name = "in-process";
+  return s;
 }
 
 namespace {
@@ -86,7 +133,6 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
       flags.Get("target", default_target == kEmbeddedTargetName ? "" : default_target);
   if (url.empty()) {
     mock::MockConfig config;
-    config.control = true;
     for (const std::string& name : flags.All("fault")) {
       auto fault = mock::FaultFromName(name);
       if (!fault)
@@ -94,14 +140,7 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
             run::RunError{2, "--fault: unknown fault `" + name + "` (see djharness faults)"}};
       config.faults.insert(*fault);
     }
-    s.credentials = config.credentials.front();
-    s.more_credentials.assign(config.credentials.begin() + 1, config.credentials.end());
-    s.embedded = std::make_unique<mock::MockService>(std::move(config));
-    s.target = std::make_unique<client::InProcessTarget>(*s.embedded);
-    s.control = s.target.get();
-    s.target_name = std::string(kEmbeddedTargetName);
-    s.control_name = "in-process";
-    return s;
+    return EmbeddedMock(std::move(config));
   }
   if (flags.Has("fault")) {
     return Failure{

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,16 @@ Result<long long, run::RunError> Number(const ParsedFlags& flags, std::string_vi
 std::optional<std::string> ReadFile(const std::filesystem::path& path);
 // Write a file whole or not at all: a temporary beside it, then a rename.
 Result<bool> WriteAtomically(const std::filesystem::path& path, const std::string& text);
+
+// The styles of --style: api3, query or both; exit code 2 otherwise.
+Result<std::vector<protocol::Style>, run::RunError> StylesFrom(const std::string& name);
+// The properties of --properties: "all" is `all`, otherwise comma-separated names, each once;
+// exit code 2 naming an unknown one.
+Result<std::vector<run::PropertyKind>, run::RunError> PropertiesFrom(
+    const std::string& list, std::span<const run::PropertyKind> all);
+// The embedded reference mock with its control extension, served in-process. Its first
+// credential is the setup's, the others its more_credentials.
+Setup EmbeddedMock(mock::MockConfig config);
 
 // `probe_control` false: never send the control probe (a reset): the target is used without
 // control (cleanup, which must not touch anything but its own jobs).

@@ -1,7 +1,10 @@
 // Step generators.
 #include "harness/runner/generators.h"
 
+#include <rapidcheck/state.h>
+
 #include <algorithm>
+#include <memory>
 
 #include "models/gen_util.h"
 #include "models/job_id_gen.h"
@@ -344,7 +347,42 @@ rc::Gen<Step> GenFaulty(const GenModel& m) {
   });
 }
 
+// A step as a RapidCheck command over no system: generating and shrinking a history only need
+// its effect on the generation model. The caller executes the steps.
+struct NoSystem {};
+class PlannedStep final : public rc::state::Command<GenModel, NoSystem> {
+ public:
+  explicit PlannedStep(Step step) : step_(std::move(step)) {}
+  void apply(GenModel& model) const override { PredictEffect(model, step_); }
+  // Shrinking may drop the Submit a later step's "@owned-N" needs: such a history is invalid.
+  void checkPreconditions(const GenModel& model) const override {
+    RC_PRE(OwnedRefsValid(model, step_));
+  }
+  void show(std::ostream& os) const override { os << Describe(step_); }
+  const Step& step() const { return step_; }
+
+ private:
+  Step step_;
+};
+
 }  // namespace
+
+rc::Gen<std::vector<Step>> GenHistory(const GenModel& initial, PropertyKind kind) {
+  using Planned = std::shared_ptr<const rc::state::Command<GenModel, NoSystem>>;
+  auto commands = rc::state::gen::commands(initial, [kind](const GenModel& m) {
+    return rc::gen::map(GenStep(m, kind), [](Step s) -> Planned {
+      return std::make_shared<PlannedStep>(std::move(s));
+    });
+  });
+  return rc::gen::map(
+      commands, [](const rc::state::Commands<rc::state::Command<GenModel, NoSystem>>& planned) {
+        std::vector<Step> steps;
+        steps.reserve(planned.size());
+        for (const Planned& p : planned)
+          steps.push_back(static_cast<const PlannedStep&>(*p).step());
+        return steps;
+      });
+}
 
 std::string_view PropertyName(PropertyKind kind) {
   switch (kind) {

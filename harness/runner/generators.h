@@ -60,6 +60,10 @@ void PredictEffect(GenModel& model, const Step& step);
 // False when the step names an own job ("@owned-N") that no earlier Submit made (shrinking
 // drops such histories).
 bool OwnedRefsValid(const GenModel& model, const Step& step);
+// A whole history of a property from `initial`, as RapidCheck's state machine generates it:
+// each step drawn from the state the steps before it should leave. It shrinks like a command
+// sequence (fewer steps, simpler steps). `djharness run` and `djharness diff` both draw from it.
+rc::Gen<std::vector<Step>> GenHistory(const GenModel& initial, PropertyKind kind);
 
 // The state whose presence most blocks deletion, among a job's instances: for the
 // (job state, worst instance state) coverage of DEL-*. std::nullopt for a job without instances.

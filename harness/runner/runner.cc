@@ -513,11 +513,9 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       ClauseFilter filter{reported, config.only, std::nullopt};
       Capture capture;
       auto property = [&] {
-        auto commands = *rc::state::gen::commands(initial, [kind](const GenModel& m) {
-          return rc::gen::map(GenStep(m, kind), [](Step s) -> CommandPtr {
-            return std::make_shared<const StepCommand>(std::move(s));
-          });
-        });
+        std::vector<CommandPtr> commands;
+        for (Step& s : *GenHistory(initial, kind))
+          commands.push_back(std::make_shared<const StepCommand>(std::move(s)));
         if (capture.silent) RC_FAIL("the target stopped answering");
         if (capture.fatal) return;  // interrupted or out of budget: the rest passes unsent
         // Past the shrinking budget every further candidate passes unsent: RapidCheck then
