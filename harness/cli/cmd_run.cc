@@ -11,6 +11,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/setup.h"
+#include "harness/runner/diff.h"
 #include "reports/junit.h"
 
 namespace dj::cli {
@@ -96,6 +97,70 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
   }
 }
 
+// --dry-run: the histories the run would send, generated exactly as the run generates them,
+// and what in them changes anything; nothing is sent (not even the control probe, a reset).
+int DryRun(const run::RunConfig& config, const Setup& setup, std::ostream& out) {
+  bool control = setup.control != nullptr;
+  out << "djharness run --dry-run: nothing is sent to " << setup.target_name << "\n"
+      << "control: " << (control ? "in-process" : "none assumed (a dry run does not probe)")
+      << ", seed " << config.seed << "\n";
+  run::DiffConfig gen;
+  gen.seed = config.seed;
+  gen.styles = config.styles;
+  std::map<std::string, int> mutating;
+  for (run::PropertyKind kind : config.properties) {
+    int runs = config.runs;
+    gen.max_steps = config.max_steps;
+    if (kind == run::PropertyKind::kConcurrency && !control) continue;
+    if (kind == run::PropertyKind::kOwnedJobs) {
+      if (control || !config.driver.job_definition.is_object()) continue;
+      runs = std::min(runs, config.owned_runs);
+      gen.max_steps = std::min(gen.max_steps, config.owned_steps);
+    }
+    if (kind == run::PropertyKind::kRateLimit && !control) {
+      runs = std::min(runs, config.realtime_rate_runs);
+      gen.max_steps = std::min(gen.max_steps, config.realtime_rate_steps);
+    }
+    std::int64_t steps = 0;
+    std::vector<run::Step> first;
+    for (int i = 0; i < runs; ++i) {
+      auto history = run::DiffHistory(gen, kind, i, control);
+      if (!history) {
+        out << "cannot generate: " << history.error().message << "\n";
+        return history.error().exit_code;
+      }
+      if (i == 0) first = *history;
+      steps += static_cast<std::int64_t>(history->size());
+      for (const run::Step& step : *history) {
+        if (const auto* call = std::get_if<run::ApiCall>(&step)) {
+          if (call->request.action != model::Action::kDeleteJob &&
+              call->request.action != model::Action::kTerminateJob)
+            continue;
+          std::string kind_of = std::string(model::ActionName(call->request.action)) +
+                                (call->fault == run::WireFault::kNone ? "" : " (planted fault)");
+          ++mutating[kind_of];
+        } else if (std::holds_alternative<run::Submit>(step)) {
+          ++mutating["SubmitJob"];
+        }
+      }
+    }
+    out << "\nproperty " << run::PropertyName(kind) << ": " << runs << " histories, " << steps
+        << " steps; the first:\n";
+    for (std::size_t i = 0; i < first.size(); ++i)
+      out << "  " << i + 1 << ". " << run::Describe(first[i]) << "\n";
+  }
+  out << "\nsteps that may change the target (before shrinking):\n";
+  for (const auto& [what, n] : mutating) out << "  " << n << " x " << what << "\n";
+  if (!control) {
+    out << "without control every DeleteJob of an id the run did not submit is sent only after "
+           "DescribeJob answered ResourceNotFound.Job for it; TerminateJob and DeleteJob of a real "
+           "job only name jobs the run submitted";
+    if (config.driver.ledger) out << " (recorded in " << config.driver.ledger->path().string() << ")";
+    out << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunRun(const ParsedFlags& flags) {
@@ -149,7 +214,8 @@ int RunRun(const ParsedFlags& flags) {
   if (!properties) return fail(properties.error());
   config.properties = *properties;
 
-  auto setup = MakeSetup(flags, "run");
+  bool dry_run = flags.Has("dry-run");
+  auto setup = MakeSetup(flags, "run", "", /*probe_control=*/!dry_run);
   if (!setup) return fail(setup.error());
   config.target_name = setup->target_name;
   config.control_name = setup->control_name;
@@ -174,9 +240,10 @@ int RunRun(const ParsedFlags& flags) {
   if (ec) return fail({2, "--report-dir: cannot create " + dir.string() + ": " + ec.message()});
   std::string owned_note;
   if (setup->control == nullptr) {
-    auto owned = SetUpOwnedJobs(flags, *setup, dir, config.driver, owned_note);
+    auto owned = SetUpOwnedJobs(flags, *setup, dir, config.driver, owned_note, !dry_run);
     if (!owned) return fail(owned.error());
   }
+  if (dry_run) return DryRun(config, *setup, std::cout);
 
   std::cout << "djharness run: target " << config.target_name << ", control " << config.control_name
             << ", seed " << config.seed << ", profile " << model::ProfileName(config.driver.profile)

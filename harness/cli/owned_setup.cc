@@ -38,7 +38,8 @@ Result<json, run::RunError> ReadDefinition(const std::string& path, std::string_
 
 Result<bool, run::RunError> SetUpOwnedJobs(const ParsedFlags& flags, const Setup& setup,
                                            const std::filesystem::path& report_dir,
-                                           run::DriverConfig& driver, std::string& note) {
+                                           run::DriverConfig& driver, std::string& note,
+                                           bool open_ledger) {
   auto seconds = Number(flags, "slow-job-seconds", -1, 0, 30L * 24 * 3600);
   if (!seconds) return Failure{seconds.error()};
   bool given = flags.Has("job-definition") || flags.Has("slow-job-definition");
@@ -65,6 +66,7 @@ Result<bool, run::RunError> SetUpOwnedJobs(const ParsedFlags& flags, const Setup
     driver.slow_job_definition = BuiltInDefinition(driver.region, "sleep 3600");
     driver.slow_runs_at_least_ms = (*seconds >= 0 ? *seconds : kBuiltInSlowSeconds) * 1000;
   }
+  if (!open_ledger) return true;
   std::filesystem::path path = flags.Get("ledger", (report_dir / "ledger.jsonl").string());
   auto ledger = run::Ledger::Open(path, setup.target_name, driver.region, run::NewRunTag());
   if (!ledger) return Failure{run::RunError{2, "--ledger: " + ledger.error()}};

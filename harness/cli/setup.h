@@ -69,6 +69,7 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
 // not loopback when no definition is given; `note` says so.
 Result<bool, run::RunError> SetUpOwnedJobs(const ParsedFlags& flags, const Setup& setup,
                                            const std::filesystem::path& report_dir,
-                                           run::DriverConfig& driver, std::string& note);
+                                           run::DriverConfig& driver, std::string& note,
+                                           bool open_ledger = true);
 
 }  // namespace dj::cli
