@@ -10,11 +10,12 @@ namespace {
 struct ActionRow {
   std::string_view name;
   int limit;
+  bool mutates;
   std::string_view params;  // comma-separated
 };
 
 constexpr ActionRow kRows[] = {
-#define DJ_ACTION(e, name, limit, params) {name, limit, params},
+#define DJ_ACTION(e, name, limit, mutates, params) {name, limit, mutates, params},
 #include "models/actions.def"
 #undef DJ_ACTION
 };
@@ -36,6 +37,7 @@ std::vector<std::string_view> Split(std::string_view list) {
 
 std::string_view ActionName(Action a) { return Row(a).name; }
 int DefaultLimitPerSecond(Action a) { return Row(a).limit; }
+bool Mutates(Action a) { return Row(a).mutates; }
 
 std::optional<Action> ActionFromName(std::string_view name) {
   for (Action a : kAllActions) {

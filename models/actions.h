@@ -9,13 +9,13 @@
 namespace dj::model {
 
 enum class Action : unsigned char {
-#define DJ_ACTION(e, name, limit, params) e,
+#define DJ_ACTION(e, name, limit, mutates, params) e,
 #include "models/actions.def"
 #undef DJ_ACTION
 };
 
 inline constexpr std::array kAllActions = {
-#define DJ_ACTION(e, name, limit, params) Action::e,
+#define DJ_ACTION(e, name, limit, mutates, params) Action::e,
 #include "models/actions.def"
 #undef DJ_ACTION
 };
@@ -31,6 +31,9 @@ std::string_view ActionName(Action a);
 std::optional<Action> ActionFromName(std::string_view name);
 // Requests per second the reference mock allows by default; 0 means unlimited (target-contract §3).
 int DefaultLimitPerSecond(Action a);
+// True for the actions whose success can create, change or remove a job: SubmitJob,
+// TerminateJob, DeleteJob.
+bool Mutates(Action a);
 // Every top-level parameter the action defines (COM-4).
 const std::vector<std::string_view>& AcceptedParams(Action a);
 // True when `name` is one of AcceptedParams(a).

@@ -1,6 +1,9 @@
 // `djharness mock`: the reference target over HTTP until SIGINT or SIGTERM.
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 
 #include "harness/cli/commands.h"
@@ -8,6 +11,9 @@
 
 namespace dj::cli {
 namespace {
+
+constexpr long kMaxForeignJobs = 100000;
+constexpr long kMaxAutoprogressMs = 86400000;  // a day per state
 
 Result<int> ParseInt(const std::string& text, std::string_view flag, long min, long max) {
   char* end = nullptr;
@@ -58,6 +64,16 @@ Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags) {
     if (!n) return Failure{n.error()};
     config.limits[*action] = *n;
   }
+  if (flags.Has("foreign")) {
+    auto n = ParseInt(flags.Get("foreign"), "foreign", 0, kMaxForeignJobs);
+    if (!n) return Failure{n.error()};
+    config.foreign_jobs = *n;
+  }
+  if (flags.Has("autoprogress-ms")) {
+    auto n = ParseInt(flags.Get("autoprogress-ms"), "autoprogress-ms", 0, kMaxAutoprogressMs);
+    if (!n) return Failure{n.error()};
+    config.autoprogress_ms = *n;
+  }
   if (flags.Has("seed")) {
     const std::string text = flags.Get("seed");
     char* end = nullptr;
@@ -82,6 +98,22 @@ int RunMock(const ParsedFlags& flags) {
   }
   bool log = flags.Has("log");
 
+  // Opened before anything starts, so that a path that cannot be written is a usage error.
+  std::ofstream audit_log;
+  std::string audit_path = flags.Get("audit-log");
+  if (flags.Has("audit-log")) {
+    if (audit_path.empty()) {
+      std::cerr << "djharness mock: --audit-log needs a file name\n";
+      return kExitUsage;
+    }
+    audit_log.open(audit_path, std::ios::app);
+    if (!audit_log) {
+      std::cerr << "djharness mock: --audit-log: cannot open " << audit_path
+                << " for appending: " << std::strerror(errno) << "\n";
+      return kExitUsage;
+    }
+  }
+
   // Signals are taken by sigwait on this thread, so block them before any thread starts.
   sigset_t signals;
   sigemptyset(&signals);
@@ -90,6 +122,7 @@ int RunMock(const ParsedFlags& flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   mock::MockService service(std::move(*config));
+  if (audit_log.is_open()) service.SetAuditLog(&audit_log);
   mock::ServerOptions server_options;
   server_options.log = log ? &std::cerr : nullptr;
   server_options.tls_cert_file = flags.Get("tls-cert");
@@ -114,6 +147,24 @@ int RunMock(const ParsedFlags& flags) {
   for (mock::Fault f : service.config().faults) {
     std::cout << "planted fault: " << mock::FaultName(f) << " (breaks "
               << model::ClauseId(mock::BrokenClause(f)) << ")" << std::endl;
+  }
+  if (service.config().foreign_jobs > 0) {
+    model::Store store = service.SnapshotStore();
+    std::size_t deletable = 0;
+    for (const std::string& id : service.ForeignJobIds()) {
+      const model::Job* job = store.Find(id);
+      if (job != nullptr && model::IsDeletable(*job)) ++deletable;
+    }
+    std::cout << "foreign jobs: " << service.config().foreign_jobs << ", " << deletable
+              << " of them deletable (names foreign-0, foreign-1, ...)" << std::endl;
+  }
+  if (service.config().autoprogress_ms > 0) {
+    std::cout << "autoprogress: a submitted job moves one state every "
+              << service.config().autoprogress_ms << " ms" << std::endl;
+  }
+  if (audit_log.is_open()) {
+    std::cout << "audit log: " << audit_path << " (SubmitJob, TerminateJob, DeleteJob)"
+              << std::endl;
   }
   int sig = 0;
   sigwait(&signals, &sig);

@@ -3,7 +3,9 @@
 #include "harness/mock/mock_service.h"
 
 #include <cstdio>
+#include <ostream>
 
+#include "harness/mock/foreign_jobs.h"
 #include "harness/protocol/clocks.h"
 #include "harness/protocol/envelope.h"
 #include "models/api_model.h"
@@ -53,6 +55,8 @@ HttpResponse HandleControl(MockState& state, const MockConfig& config, const Htt
     state.ghosts.clear();
     state.limiter.Reset();
     state.virtual_now_ms = 0;
+    state.progress.clear();
+    state.foreign.clear();
     return ControlAnswer(200, json::object());
   }
   if (what == "jobs") {
@@ -62,6 +66,9 @@ HttpResponse HandleControl(MockState& state, const MockConfig& config, const Htt
     job->create_time = clocks.wall_seconds;
     std::string id = job->id;
     state.ghosts.erase(id);
+    // A job the control extension puts is the harness's own and has exactly the states given.
+    state.progress.erase(id);
+    state.foreign.erase(id);
     state.store.Put(std::move(*job));
     return ControlAnswer(200, {{"JobId", id}});
   }
@@ -153,6 +160,7 @@ Decision PlantDecisionFaults(const MockState& state, const MockConfig& config,
 struct Answerer {
   MockState& state;
   const MockConfig& config;
+  AuditEntry* audit = nullptr;  // the request's audit entry, when it has one: gets the outcome
 
   std::string RequestId() {
     if (config.Has(Fault::kRequestIdRepeated)) return "00000000-0000-4000-8000-000000000000";
@@ -160,6 +168,7 @@ struct Answerer {
   }
 
   HttpResponse Error(model::ErrorCode code, std::string_view message) {
+    if (audit != nullptr) audit->outcome = model::CodeString(code);
     HttpResponse r = protocol::ErrorResponse(RequestId(), code, message);
     if (config.Has(Fault::kNoRequestIdOnErrors)) {
       json body = json::parse(r.body);
@@ -177,6 +186,7 @@ struct Answerer {
   }
 
   HttpResponse Success(json fields) {
+    if (audit != nullptr) audit->outcome = "success";
     return protocol::SuccessResponse(RequestId(), std::move(fields));
   }
 };
@@ -233,12 +243,13 @@ std::string NewJobId(std::mt19937_64& rng, const model::Store& store) {
   }
 }
 
-Result<ReadRequest, model::Refusal> ReadApiRequest(const MockConfig& config, const HttpRequest& req,
-                                                   std::int64_t wall_seconds) {
-  auto wire = protocol::ParseWire(req);
-  if (!wire) return Failure{wire.error()};
+namespace {
 
-  model::CommonParams common = wire->common;
+// ReadApiRequest after ParseWire.
+Result<ReadRequest, model::Refusal> ReadWire(const MockConfig& config,
+                                             const protocol::WireRequest& wire,
+                                             std::int64_t wall_seconds) {
+  model::CommonParams common = wire.common;
   if (!common.region && config.Has(Fault::kRegionOptional)) common.region = "ap-guangzhou";
   auto action = model::CheckCommon(common);
   if (!action) return Failure{action.error()};
@@ -250,14 +261,28 @@ Result<ReadRequest, model::Refusal> ReadApiRequest(const MockConfig& config, con
   policy.check_signature = !config.Has(Fault::kSignatureUnchecked);
   policy.check_timestamp = !config.Has(Fault::kExpiredAccepted);
   policy.check_scope_date = !config.Has(Fault::kLocalDateAccepted);
-  auto secret_id = protocol::Authenticate(*wire, policy);
+  auto secret_id = protocol::Authenticate(wire, policy);
   if (!secret_id) return Failure{secret_id.error()};
 
-  return ReadRequest{*secret_id, *action, *common.region, wire->style, protocol::ApiParams(*wire)};
+  return ReadRequest{*secret_id, *action, *common.region, wire.style, protocol::ApiParams(wire)};
 }
 
-HttpResponse Respond(MockState& state, const MockConfig& config, const HttpRequest& req,
-                     const Clocks& clocks, std::optional<DeferredErase>* deferred) {
+}  // namespace
+
+Result<ReadRequest, model::Refusal> ReadApiRequest(const MockConfig& config, const HttpRequest& req,
+                                                   std::int64_t wall_seconds) {
+  auto wire = protocol::ParseWire(req);
+  if (!wire) return Failure{wire.error()};
+  return ReadWire(config, *wire, wall_seconds);
+}
+
+namespace {
+
+// Respond without the progression. An audited request (StartAudit) gets its entry in *audit,
+// all but its foreign flag, filled in where each part is known, so that nothing is parsed twice.
+HttpResponse AnswerRequest(MockState& state, const MockConfig& config, const HttpRequest& req,
+                           const Clocks& clocks, std::optional<DeferredErase>* deferred,
+                           std::optional<AuditEntry>& audit) {
   Answerer answer{state, config};
   std::string_view path = req.Path();
   if (config.control && path.starts_with(kControlPrefix)) {
@@ -270,8 +295,18 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
     return r;
   }
 
-  auto read = ReadApiRequest(config, req, clocks.wall_seconds);
-  if (!read) return answer.Refuse(read.error());
+  auto wire = protocol::ParseWire(req);
+  if (!wire) return answer.Refuse(wire.error());
+  audit = StartAudit(wire->common.action, clocks.wall_seconds);
+  if (audit) answer.audit = &*audit;
+  auto read = ReadWire(config, *wire, clocks.wall_seconds);
+  if (!read) {
+    if (audit) {
+      auto params = protocol::ApiParams(*wire);
+      if (params) audit->job_id = AuditedJobId(*params);
+    }
+    return answer.Refuse(read.error());
+  }
   const model::Action action = read->action;
 
   // target-contract §3: the limiter sits in front of parameter validation.
@@ -283,6 +318,7 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
   model::ApiRequest request{action, json::object()};
   auto& params = read->params;
   if (params) request.params = std::move(*params);
+  if (audit) audit->job_id = AuditedJobId(request.params);
   if (!params && admitted) return answer.Refuse(params.error());
   if (config.Has(Fault::kGarbageAnswers) && request.params.is_object()) {
     for (const auto& [key, value] : request.params.items()) {
@@ -342,7 +378,34 @@ HttpResponse Respond(MockState& state, const MockConfig& config, const HttpReque
     return answer.Success(std::move(d.reply));
   }
   ApplyEffect(state, config, d.effect);
+  if (const auto* put = std::get_if<model::PutJob>(&d.effect);
+      put != nullptr && action == model::Action::kSubmitJob) {
+    if (audit) audit->job_id = put->job.id;
+    if (config.autoprogress_ms > 0) {
+      state.progress[put->job.id] =
+          StartProgress(request.params, clocks.steady_ms, config.autoprogress_ms);
+    }
+  }
   return answer.Success(std::move(d.reply));
+}
+
+}  // namespace
+
+HttpResponse Respond(MockState& state, const MockConfig& config, const HttpRequest& req,
+                     const Clocks& clocks, std::optional<DeferredErase>* deferred,
+                     std::optional<AuditEntry>* audit) {
+  AdvanceJobs(state.store, state.progress, config.autoprogress_ms, clocks.steady_ms);
+  std::optional<AuditEntry> entry;
+  HttpResponse response = AnswerRequest(state, config, req, clocks, deferred, entry);
+  if (entry) {
+    // The answers that are not an envelope (planted faults only).
+    if (entry->outcome.empty()) {
+      entry->outcome = response.status == kNoAnswerStatus ? "no answer" : "unreadable";
+    }
+    FinishAudit(*entry, state.foreign);
+  }
+  if (audit != nullptr) *audit = std::move(entry);
+  return response;
 }
 
 MockService::MockService(MockConfig config, SecondsClock wall, MillisClock steady)
@@ -350,6 +413,7 @@ MockService::MockService(MockConfig config, SecondsClock wall, MillisClock stead
   if (!wall_) wall_ = protocol::SystemSeconds;
   if (!steady_) steady_ = protocol::SteadyMs;
   state_.rng.seed(config_.seed != 0 ? config_.seed : std::random_device{}());
+  AddForeignJobs(state_, config_, wall_());
 }
 
 HttpResponse MockService::Handle(const HttpRequest& request) {
@@ -360,7 +424,9 @@ HttpResponse MockService::Handle(const HttpRequest& request) {
     // Read the clocks under the lock: requests then reach the rate limiter in clock order,
     // which its window log relies on.
     Clocks clocks{wall_(), steady_()};
-    response = Respond(state_, config_, request, clocks, &deferred);
+    std::optional<AuditEntry> audit;
+    response = Respond(state_, config_, request, clocks, &deferred, &audit);
+    if (audit) Record(std::move(*audit));
   }
   if (deferred) {
     // The planted race (non-atomic-delete): the check above and the erase below are two
@@ -373,9 +439,34 @@ HttpResponse MockService::Handle(const HttpRequest& request) {
   return response;
 }
 
+void MockService::Record(AuditEntry entry) {
+  entry.seq = ++audit_seq_;
+  if (audit_out_ != nullptr) *audit_out_ << AuditJsonLine(entry) << std::endl;  // flushed
+  audit_.push_back(std::move(entry));
+  if (audit_.size() > kAuditMemoryEntries) audit_.pop_front();
+}
+
 model::Store MockService::SnapshotStore() const {
   std::lock_guard lock(mu_);
-  return state_.store;
+  model::Store store = state_.store;
+  ProgressMap progress = state_.progress;
+  AdvanceJobs(store, progress, config_.autoprogress_ms, steady_());
+  return store;
+}
+
+std::vector<std::string> MockService::ForeignJobIds() const {
+  std::lock_guard lock(mu_);
+  return {state_.foreign.begin(), state_.foreign.end()};
+}
+
+std::vector<AuditEntry> MockService::Audit() const {
+  std::lock_guard lock(mu_);
+  return {audit_.begin(), audit_.end()};
+}
+
+void MockService::SetAuditLog(std::ostream* out) {
+  std::lock_guard lock(mu_);
+  audit_out_ = out;
 }
 
 }  // namespace dj::mock

@@ -4,15 +4,20 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "harness/mock/audit.h"
 #include "harness/mock/faults.h"
+#include "harness/mock/progress.h"
 #include "harness/protocol/codec.h"
 #include "harness/protocol/http_message.h"
 #include "models/rate_limit.h"
@@ -45,6 +50,11 @@ struct MockConfig {
   std::uint64_t seed = 0;               // RequestIds and fresh JobIds; 0 = from std::random_device
   std::int64_t race_window_ms = 3;      // non-atomic-delete: the time between check and erase
   std::int64_t hang_ms = 60000;         // hangs: how long the HTTP adapter holds a connection
+  // Jobs of "someone else" that MockService starts with (foreign_jobs.h); 0 to 100000.
+  int foreign_jobs = 0;
+  // When > 0, a job SubmitJob makes moves one state per this many ms of the steady clock and
+  // then runs its tasks (progress.h); 0 keeps it SUBMITTED. Control-made jobs never move.
+  std::int64_t autoprogress_ms = 0;
 
   int LimitOf(model::Action a) const;
   bool Has(Fault f) const { return faults.contains(f); }
@@ -54,9 +64,11 @@ struct MockConfig {
 struct MockState {
   model::Store store;
   model::RateLimiter limiter;
-  std::int64_t virtual_now_ms = 0;           // the control clock (target-contract §2)
-  std::map<std::string, model::Job> ghosts;  // deleted jobs, kept only for the *-still-* faults
-  std::mt19937_64 rng;                       // RequestIds and fresh JobIds
+  std::int64_t virtual_now_ms = 0;             // the control clock (target-contract §2)
+  std::map<std::string, model::Job> ghosts;    // deleted jobs, kept only for the *-still-* faults
+  std::mt19937_64 rng;                         // RequestIds and fresh JobIds
+  ProgressMap progress;                        // SubmitJob's jobs that still move (autoprogress)
+  std::set<std::string, std::less<>> foreign;  // ids of the foreign jobs, deleted ones included
 };
 
 struct Clocks {
@@ -86,19 +98,27 @@ Result<ReadRequest, model::Refusal> ReadApiRequest(const MockConfig& config,
                                                    const protocol::HttpRequest& request,
                                                    std::int64_t wall_seconds);
 
-// The mock's whole behaviour. Deterministic given the state (including its RNG). With the
-// non-atomic-delete fault, a successful DeleteJob's erase is left in *deferred (when given)
-// for the caller to make later.
+// The mock's whole behaviour. Deterministic given the state (including its RNG). Moving jobs
+// are first brought to clocks.steady_ms (autoprogress). With the non-atomic-delete fault, a
+// successful DeleteJob's erase is left in *deferred (when given) for the caller to make later.
+// When `audit` is given it receives the request's audit entry (its seq left 0), or
+// std::nullopt when the request is not audited: a control request, another path than "/", or
+// an Action that cannot be read or does not mutate (StartAudit).
 protocol::HttpResponse Respond(MockState& state, const MockConfig& config,
                                const protocol::HttpRequest& request, const Clocks& clocks,
-                               std::optional<DeferredErase>* deferred = nullptr);
+                               std::optional<DeferredErase>* deferred = nullptr,
+                               std::optional<AuditEntry>* audit = nullptr);
 
 // A lowercase RFC 4122 version-4 UUID from the generator.
 std::string NewRequestId(std::mt19937_64& rng);
 // A well-formed JobId not in the store and never deleted from it.
 std::string NewJobId(std::mt19937_64& rng, const model::Store& store);
 
-// A thread-safe mock with real (or injected) clocks.
+// How many audit entries MockService keeps in memory: the most recent ones.
+inline constexpr std::size_t kAuditMemoryEntries = 10000;
+
+// A thread-safe mock with real (or injected) clocks. It starts with config.foreign_jobs
+// foreign jobs and records an audit entry for every audited request.
 class MockService {
  public:
   using SecondsClock = std::function<std::int64_t()>;
@@ -109,15 +129,28 @@ class MockService {
 
   protocol::HttpResponse Handle(const protocol::HttpRequest& request);
   const MockConfig& config() const { return config_; }
-  // A copy of the store, for tests.
+  // A copy of the store as the steady clock now shows it, for tests.
   model::Store SnapshotStore() const;
+  // The ids of the foreign jobs since the start or the last control reset, sorted; deleted
+  // ones included.
+  std::vector<std::string> ForeignJobIds() const;
+  // The audit entries so far, oldest first (at most the last kAuditMemoryEntries).
+  std::vector<AuditEntry> Audit() const;
+  // Also write every later audit entry to `out` as one line (AuditJsonLine), flushed at once;
+  // nullptr stops. `out` must stay valid until replaced or the service is destroyed.
+  void SetAuditLog(std::ostream* out);
 
  private:
+  void Record(AuditEntry entry);  // with mu_ held
+
   MockConfig config_;
   SecondsClock wall_;
   MillisClock steady_;
   mutable std::mutex mu_;
   MockState state_;
+  std::uint64_t audit_seq_ = 0;
+  std::deque<AuditEntry> audit_;
+  std::ostream* audit_out_ = nullptr;
 };
 
 }  // namespace dj::mock

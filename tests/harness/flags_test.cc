@@ -43,7 +43,8 @@ TEST(Flags, ErrorsNameTheFlag) {
 TEST(Flags, HelpListsEveryFlagOfTheCommand) {
   std::string help = CommandHelp("mock");
   for (const char* flag :
-       {"--host HOST", "--port N", "--control ", "--fault NAME", "--limit ACTION=N", "--seed N"}) {
+       {"--host HOST", "--port N", "--control ", "--fault NAME", "--limit ACTION=N", "--seed N",
+        "--foreign N", "--autoprogress-ms N", "--audit-log FILE"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
   EXPECT_EQ(help.find("--target"), std::string::npos);
@@ -53,10 +54,30 @@ TEST(Flags, HelpListsEveryFlagOfTheCommand) {
 }
 
 TEST(MockConfigFromFlags, BuildsTheConfiguration) {
-  auto flags = Parse(
-      "mock", {"--control", "--control-token", "t", "--fault", "no-rate-limit", "--limit",
-               "DeleteJob=1", "--limit", "DescribeJob=50", "--secret-id", "AKIDa", "--secret-key",
-               "ka", "--secret-id", "AKIDb", "--secret-key", "kb", "--seed", "42"});
+  auto flags = Parse("mock", {"--control",
+                              "--control-token",
+                              "t",
+                              "--fault",
+                              "no-rate-limit",
+                              "--limit",
+                              "DeleteJob=1",
+                              "--limit",
+                              "DescribeJob=50",
+                              "--secret-id",
+                              "AKIDa",
+                              "--secret-key",
+                              "ka",
+                              "--secret-id",
+                              "AKIDb",
+                              "--secret-key",
+                              "kb",
+                              "--seed",
+                              "42",
+                              "--foreign",
+                              "100000",
+                              "--autoprogress-ms=250",
+                              "--audit-log",
+                              "audit.jsonl"});
   ASSERT_TRUE(flags.ok());
   auto config = MockConfigFromFlags(*flags);
   ASSERT_TRUE(config.ok()) << config.error();
@@ -69,6 +90,8 @@ TEST(MockConfigFromFlags, BuildsTheConfiguration) {
   ASSERT_EQ(config->credentials.size(), 2U);
   EXPECT_EQ(config->credentials[1].secret_id, "AKIDb");
   EXPECT_EQ(config->seed, 42U);
+  EXPECT_EQ(config->foreign_jobs, 100000);
+  EXPECT_EQ(config->autoprogress_ms, 250);
 }
 
 TEST(MockConfigFromFlags, RefusesBadValues) {
@@ -81,10 +104,43 @@ TEST(MockConfigFromFlags, RefusesBadValues) {
            {"--secret-id", "AKIDa"},
            {"--control-token", "t"},
            {"--seed", "-3"},
+           {"--foreign", "-1"},
+           {"--foreign", "100001"},
+           {"--foreign", "many"},
+           {"--foreign", ""},
+           {"--autoprogress-ms", "x"},
+           {"--autoprogress-ms", "-5"},
+           {"--autoprogress-ms", "1.5"},
+           {"--autoprogress-ms", "86400001"},
        }) {
     auto flags = Parse("mock", args);
     ASSERT_TRUE(flags.ok());
-    EXPECT_FALSE(MockConfigFromFlags(*flags).ok()) << args[0] << " " << args[1];
+    auto config = MockConfigFromFlags(*flags);
+    ASSERT_FALSE(config.ok()) << args[0] << " " << args[1];
+    EXPECT_NE(config.error().find(args[0]), std::string::npos) << config.error();
+  }
+  auto config = MockConfigFromFlags(*Parse("mock", {"--foreign", "-1"}));
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error(), "--foreign: `-1` is not an integer from 0 to 100000");
+}
+
+// RunMock refuses bad modes with exit code 2 and a message, before it binds or waits.
+TEST(RunMock, RefusesBadModesBeforeStarting) {
+  for (std::vector<std::string> args : {
+           std::vector<std::string>{"--foreign", "-1"},
+           {"--autoprogress-ms", "x"},
+           {"--audit-log", "/nonexistent-djharness-dir/audit.jsonl"},
+           {"--audit-log="},
+       }) {
+    auto flags = Parse("mock", args);
+    ASSERT_TRUE(flags.ok()) << flags.error();
+    ::testing::internal::CaptureStderr();
+    int code = RunMock(*flags);
+    std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(code, kExitUsage) << args[0];
+    EXPECT_NE(err.find("djharness mock: " + args[0].substr(0, args[0].find('='))),
+              std::string::npos)
+        << err;
   }
 }
 
@@ -94,6 +150,8 @@ TEST(MockConfigFromFlags, DefaultsAreSafe) {
   EXPECT_FALSE(config->control);  // the control extension is off unless asked for
   EXPECT_TRUE(config->faults.empty());
   EXPECT_EQ(config->LimitOf(model::Action::kDeleteJob), 2);
+  EXPECT_EQ(config->foreign_jobs, 0);
+  EXPECT_EQ(config->autoprogress_ms, 0);
 }
 
 }  // namespace

@@ -32,6 +32,14 @@ TEST(Actions, OnlyDeleteJobIsLimitedByDefault) {
   }
 }
 
+TEST(Actions, OnlyJobChangingActionsMutate) {
+  std::vector<std::string_view> mutating;
+  for (Action a : kAllActions) {
+    if (Mutates(a)) mutating.push_back(ActionName(a));
+  }
+  EXPECT_EQ(mutating, (std::vector<std::string_view>{"DeleteJob", "SubmitJob", "TerminateJob"}));
+}
+
 TEST(Actions, AcceptedParams) {
   EXPECT_EQ(AcceptedParams(Action::kDeleteJob), std::vector<std::string_view>{"JobId"});
   EXPECT_EQ(AcceptedParams(Action::kDescribeJobs),
