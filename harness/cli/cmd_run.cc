@@ -94,7 +94,6 @@ int RunRun(const ParsedFlags& flags) {
   auto profile = model::ProfileFromName(flags.Get("profile", "strict"));
   if (!profile) return fail({2, "--profile must be strict or lenient"});
   config.driver.profile = *profile;
-  config.driver.region = flags.Get("region", "ap-guangzhou");
   auto runs = Number(flags, "runs", 200, 1, 10000000);
   auto steps = Number(flags, "max-steps", 40, 1, 10000);
   auto margin = Number(flags, "skew-margin", 5, 1, 290);
@@ -140,6 +139,7 @@ int RunRun(const ParsedFlags& flags) {
 
   auto setup = MakeSetup(flags, "run");
   if (!setup) return fail(setup.error());
+  config.driver.region = setup->region;
   config.target_name = setup->target_name;
   config.control_name = setup->control_name;
   config.driver.control_token = setup->control_token;
@@ -166,6 +166,10 @@ int RunRun(const ParsedFlags& flags) {
             << ", seed " << config.seed << ", profile " << model::ProfileName(config.driver.profile)
             << ", style " << config.styles_name << ", " << config.runs
             << " histories per property\n";
+  if (!setup->credential_source.empty()) {
+    std::cout << "credentials: " << setup->credential_source << ", region " << config.driver.region
+              << "\n";
+  }
   if (!setup->control_note.empty()) std::cout << setup->control_note << "\n";
   if (isatty(STDERR_FILENO)) {
     config.progress = [](const run::Progress& p) {
@@ -177,6 +181,12 @@ int RunRun(const ParsedFlags& flags) {
   auto results = run::RunConformance(config, *setup->target, setup->control, setup->credentials);
   if (config.progress) std::fprintf(stderr, "\n");
   if (!results) return fail(results.error());
+  // The target's answers are in the results, and an answer may echo a credential: everything
+  // written or printed from here on comes from a copy that holds placeholders instead.
+  auto hidden = report::ResultsFromText(
+      setup->Hide(json(*results).dump(-1, ' ', false, json::error_handler_t::replace)));
+  if (!hidden) return fail({kExitTransport, "the results do not read back: " + hidden.error()});
+  results = std::move(*hidden);
 
   fs::path results_path = dir / "results.json";
   std::string text = json(*results).dump(2, ' ', false, json::error_handler_t::replace);
@@ -220,7 +230,7 @@ int RunReplay(const ParsedFlags& flags) {
   run::DriverConfig config;
   auto profile = model::ProfileFromName(results->profile);
   config.profile = profile.value_or(model::Profile::kStrict);
-  config.region = flags.Get("region", "ap-guangzhou");
+  config.region = setup->region;
   config.control_token = setup->control_token;
   config.more_credentials = setup->more_credentials;
 
@@ -243,7 +253,7 @@ int RunReplay(const ParsedFlags& flags) {
                                 : "now fails under " + now + " first")
               << " (" << c.failure->steps.size() << " steps against " << setup->target_name
               << ")\n";
-    if (*found) std::cout << "  ! " << now << ": " << (*found)->message << "\n";
+    if (*found) std::cout << "  ! " << now << ": " << setup->Hide((*found)->message) << "\n";
   }
   std::cout << "replayed " << replayed << " failing histories: " << still_failing << " still fail, "
             << failing - still_failing << " fail under another clause\n";
