@@ -94,6 +94,10 @@ class PossibleJob {
   bool MayBeDeletable() const;
   bool CertainlyFinished() const;  // every possible state is completed (job and instances)
   bool terminated() const { return terminated_; }
+  // Before this (the steady clock) the job cannot finish on its own; 0 when it may at any time.
+  std::int64_t EarliestFinishMs() const {
+    return terminated_ || runs_at_least_ms_ <= 0 ? 0 : submitted_ms_ + runs_at_least_ms_;
+  }
   std::vector<Phase> Phases() const;
   std::string Text() const;  // for findings: "one of: RUNNING, instances active; ..."
 

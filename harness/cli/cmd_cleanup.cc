@@ -20,7 +20,8 @@ int RunCleanup(const ParsedFlags& flags) {
   auto max_wait = Number(flags, "max-wait", 120, 0, 24 * 3600);
   if (!max_wait) return fail(max_wait.error());
   // Never the control probe: it would reset a target that has control.
-  auto setup = MakeSetup(flags, "cleanup", ledger->target, /*probe_control=*/false);
+  auto setup = MakeSetup(flags, "cleanup", ledger->target, ProcessEnvironment,
+                         /*probe_control=*/false);
   if (!setup) return fail(setup.error());
   run::DriverConfig config;
   config.region = flags.Get("region", ledger->region);

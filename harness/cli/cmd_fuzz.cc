@@ -19,18 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Saved requests never hold the SecretId: this stands in for it, and replay puts it back.
-constexpr std::string_view kSecretIdPlaceholder = "DJHARNESS-SECRET-ID";
-
-std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
-  if (from.empty()) return text;
-  for (std::size_t at = text.find(from); at != std::string::npos;
-       at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
 int Replay(const ParsedFlags& flags, Setup& setup) {
   fs::path file = flags.Get("replay");
   auto bytes = ReadFile(file);
@@ -41,13 +29,14 @@ int Replay(const ParsedFlags& flags, Setup& setup) {
   auto meta = ReadFile(fs::path(file).replace_extension(".json"));
   json info = meta ? json::parse(*meta, nullptr, false) : json::object();
   if (!info.is_object()) info = json::object();
-  auto request = protocol::ParseRequestBytes(
-      ReplaceAll(*bytes, kSecretIdPlaceholder, setup.credentials.secret_id));
+  // Saved findings hold placeholders for the credential (client::HideCredentials).
+  auto request = protocol::ParseRequestBytes(*bytes);
   if (!request) {
     std::cerr << "djharness fuzz: " << file.string()
               << " is not an HTTP request: " << request.error() << "\n";
     return kExitUsage;
   }
+  request = client::RestoreCredentials(std::move(*request), setup.credentials);
   protocol::SetHeader(request->headers, "Host", setup.target->HostHeader());
   if (info.value("signed", false)) {
     if (auto resigned = run::Resign(*request, setup.credentials, protocol::SystemSeconds(), 1))
@@ -59,12 +48,12 @@ int Replay(const ParsedFlags& flags, Setup& setup) {
     std::cout << "no answer: " << sent.error().message << "\nstill fails: yes (ROB-1)\n";
     return kExitViolations;
   }
-  std::cout << client::Describe(*sent) << "\n";
+  std::cout << setup.Hide(client::Describe(*sent)) << "\n";
   auto broken = run::CheckLiveAnswer(*sent, std::nullopt, model::Profile::kStrict);
   std::string recorded = info.value("clause", "");
   bool again = false;
   for (const auto& [clause, detail] : broken) {
-    std::cout << model::ClauseId(clause) << ": " << detail << "\n";
+    std::cout << model::ClauseId(clause) << ": " << setup.Hide(detail) << "\n";
     again = again || model::ClauseId(clause) == recorded;
   }
   std::cout << "still fails: " << (again ? "yes" : "no")
@@ -93,7 +82,7 @@ int RunFuzz(const ParsedFlags& flags) {
   config.max_requests = *max_requests;
   config.max_seconds = static_cast<double>(*max_time);
   config.seed = static_cast<std::uint64_t>(*seed);
-  config.region = flags.Get("region", "ap-guangzhou");
+  config.region = setup->region;
   config.control_token = setup->control_token;
   fs::path corpus = flags.Get("corpus", "corpora/request_parser/seeds");
   if (!fs::is_directory(corpus)) {
@@ -110,8 +99,12 @@ int RunFuzz(const ParsedFlags& flags) {
   std::cout << "fuzzing " << setup->target_name << " from " << config.corpus.size()
             << " corpus requests, " << (setup->control ? "with" : "without")
             << " the control extension, seed " << config.seed << "\n";
+  if (!setup->credential_source.empty()) {
+    std::cout << "credentials: " << setup->credential_source << ", region " << config.region
+              << "\n";
+  }
   run::LiveFuzzResult r = run::FuzzLive(*setup->target, setup->control, setup->credentials, config);
-  if (r.fatal) return fail({kExitTransport, *r.fatal});
+  if (r.fatal) return fail({kExitTransport, setup->Hide(*r.fatal)});
 
   fs::path dir = flags.Get("report-dir", "djharness-report");
   fs::path found_dir = dir / "fuzz-findings";
@@ -123,17 +116,18 @@ int RunFuzz(const ParsedFlags& flags) {
                         : i < 99 ? "0"
                                  : "") +
                        std::to_string(i + 1) + "-" + std::string(model::ClauseId(f.clause));
-    std::string bytes = ReplaceAll(protocol::FormatRequestBytes(f.request),
-                                   setup->credentials.secret_id, kSecretIdPlaceholder);
-    json item = {
-        {"clause", model::ClauseId(f.clause)},
-        {"message", f.message},
-        {"mutation", f.mutation},
-        {"signed", f.signed_correctly},
-        {"file", (found_dir / (stem + ".http")).string()},
-        {"answer", ReplaceAll(f.answer, setup->credentials.secret_id, kSecretIdPlaceholder)}};
+    // The request as sent holds the SecretId and any session token; an answer may echo them.
+    auto hide = [&setup](std::string text) { return setup->Hide(std::move(text)); };
+    json item = {{"clause", model::ClauseId(f.clause)},
+                 {"message", hide(f.message)},
+                 {"mutation", hide(f.mutation)},
+                 {"signed", f.signed_correctly},
+                 {"file", (found_dir / (stem + ".http")).string()},
+                 {"answer", hide(f.answer)}};
     for (auto [file, text] :
-         {std::pair{stem + ".http", bytes}, {stem + ".json", item.dump(2) + "\n"}}) {
+         {std::pair{stem + ".http", protocol::FormatRequestBytes(
+                                        client::HideCredentials(f.request, setup->credentials))},
+          {stem + ".json", item.dump(2) + "\n"}}) {
       if (auto written = WriteAtomically(found_dir / file, text); !written) {
         return fail({kExitUsage, written.error()});
       }
@@ -156,7 +150,7 @@ int RunFuzz(const ParsedFlags& flags) {
                   {"finding_counts", counts},
                   {"findings", findings}};
   fs::path results_path = dir / "fuzz-results.json";
-  if (auto written = WriteAtomically(results_path, results.dump(2) + "\n"); !written) {
+  if (auto written = WriteAtomically(results_path, setup->Hide(results.dump(2) + "\n")); !written) {
     return fail({kExitUsage, written.error()});
   }
 

@@ -7,6 +7,7 @@
 
 #include "harness/check/observe.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/setup.h"
 #include "harness/client/http_target.h"
 #include "harness/mock/http_server.h"
 
@@ -37,7 +38,7 @@ class Walk {
  public:
   Walk(client::Target& target, const protocol::Credentials& creds,
        const client::ClientConfig& config, const std::string& token, std::ostream& out)
-      : api_(target, creds, config), control_(target, token), out_(out) {}
+      : api_(target, creds, config), control_(target, token), out_(out), creds_(creds) {}
 
   // A control request; false (after printing why) when it failed.
   template <class T>
@@ -82,7 +83,8 @@ class Walk {
       out_ << "   ! no answer: " << x.transport_error->message << "\n";
       return false;
     }
-    out_ << Indent(client::Describe(x.response), "   < ");
+    // An answer may echo a credential.
+    out_ << Indent(client::HideCredentials(client::Describe(x.response), creds_), "   < ");
     std::vector<std::string> problems;
     auto outcome = x.answer.AsOutcome();
     if (!outcome || std::find(allowed.begin(), allowed.end(), *outcome) == allowed.end()) {
@@ -121,6 +123,7 @@ class Walk {
   client::ApiClient api_;
   client::ControlClient control_;
   std::ostream& out_;
+  const protocol::Credentials& creds_;
   model::Store model_;
   int steps_ = 0;
   int failures_ = 0;
@@ -171,57 +174,45 @@ int WalkLifecycle(client::Target& target, const protocol::Credentials& credentia
 }
 
 int RunLifecycle(const ParsedFlags& flags) {
+  auto fail = [](const run::RunError& e) {
+    std::cerr << "djharness lifecycle: " << e.message << "\n";
+    return e.exit_code;
+  };
   client::ClientConfig config;
   auto style = protocol::StyleFromName(flags.Get("style", "api3-post"));
-  if (!style) {
-    std::cerr
-        << "djharness lifecycle: --style must be api3-post, api3-get, query-get or form-post\n";
-    return kExitUsage;
-  }
+  if (!style)
+    return fail({kExitUsage, "--style must be api3-post, api3-get, query-get or form-post"});
   config.style = *style;
-  config.region = flags.Get("region", "ap-guangzhou");
-  client::HttpTargetOptions http_options;
-  char* end = nullptr;
-  std::string timeout = flags.Get("timeout-ms", "10000");
-  long timeout_ms = std::strtol(timeout.c_str(), &end, 10);
-  if (timeout.empty() || *end != '\0' || timeout_ms < 1 || timeout_ms > 600000) {
-    std::cerr << "djharness lifecycle: --timeout-ms must be an integer from 1 to 600000\n";
-    return kExitUsage;
-  }
-  http_options.read_timeout_ms = static_cast<int>(timeout_ms);
-  http_options.ca_file = flags.Get("ca-file");
+  auto http_options = HttpOptionsFromFlags(flags);
+  if (!http_options) return fail(http_options.error());
+  auto url = TargetUrlFromFlags(flags, "");
+  if (!url) return fail(url.error());
 
   std::unique_ptr<mock::MockService> service;
   std::unique_ptr<mock::MockHttpServer> server;
-  std::string url = flags.Get("target");
   protocol::Credentials creds;
-  if (url.empty()) {
+  if (url->empty()) {
     mock::MockConfig mock_config;
     mock_config.control = true;
-    service = std::make_unique<mock::MockService>(mock_config);
+    creds = mock_config.credentials.front();
+    service = std::make_unique<mock::MockService>(std::move(mock_config));
     server = std::make_unique<mock::MockHttpServer>(*service);
     auto bound = server->Bind("127.0.0.1", 0);
-    if (!bound) {
-      std::cerr << "djharness lifecycle: " << bound.error() << "\n";
-      return kExitTransport;
-    }
+    if (!bound) return fail({kExitTransport, bound.error()});
     server->Start();
-    url = server->Url();
-    std::cout << "started the reference mock with the control extension on " << url << "\n";
-    creds = mock_config.credentials.front();
-  } else {
-    auto env = client::CredentialsFromEnvironment();
-    if (!env) {
-      std::cerr << "djharness lifecycle: set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY "
-                   "for --target\n";
-      return kExitUsage;
-    }
-    creds = *env;
+    *url = server->Url();
+    std::cout << "started the reference mock with the control extension on " << *url << "\n";
   }
-  auto target = client::HttpTarget::Create(url, http_options);
-  if (!target) {
-    std::cerr << "djharness lifecycle: --target: " << target.error() << "\n";
-    return kExitUsage;
+  auto target = ConnectFromFlags(flags, *url, *http_options);
+  if (!target) return fail(target.error());
+  if (server) {
+    config.region = flags.Get("region", kDefaultRegion);
+  } else {
+    auto account = AccountFromFlags(flags, "lifecycle", ProcessEnvironment);
+    if (!account) return fail(account.error());
+    creds = std::move(account->credentials);
+    config.region = std::move(account->region);
+    std::cout << "credentials: " << account->source << "\n";
   }
   return WalkLifecycle(**target, creds, config, flags.Get("control-token"), std::cout);
 }

@@ -155,7 +155,8 @@ int DryRun(const run::RunConfig& config, const Setup& setup, std::ostream& out) 
     out << "without control every DeleteJob of an id the run did not submit is sent only after "
            "DescribeJob answered ResourceNotFound.Job for it; TerminateJob and DeleteJob of a real "
            "job only name jobs the run submitted";
-    if (config.driver.ledger) out << " (recorded in " << config.driver.ledger->path().string() << ")";
+    if (config.driver.ledger)
+      out << " (recorded in " << config.driver.ledger->path().string() << ")";
     out << "\n";
   }
   return kExitOk;
@@ -177,7 +178,6 @@ int RunRun(const ParsedFlags& flags) {
   auto profile = model::ProfileFromName(flags.Get("profile", "strict"));
   if (!profile) return fail({2, "--profile must be strict or lenient"});
   config.driver.profile = *profile;
-  config.driver.region = flags.Get("region", "ap-guangzhou");
   auto runs = Number(flags, "runs", 200, 1, 10000000);
   auto steps = Number(flags, "max-steps", 40, 1, 10000);
   auto margin = Number(flags, "skew-margin", 5, 1, 290);
@@ -215,8 +215,9 @@ int RunRun(const ParsedFlags& flags) {
   config.properties = *properties;
 
   bool dry_run = flags.Has("dry-run");
-  auto setup = MakeSetup(flags, "run", "", /*probe_control=*/!dry_run);
+  auto setup = MakeSetup(flags, "run", "", ProcessEnvironment, /*probe_control=*/!dry_run);
   if (!setup) return fail(setup.error());
+  config.driver.region = setup->region;
   config.target_name = setup->target_name;
   config.control_name = setup->control_name;
   config.driver.control_token = setup->control_token;
@@ -249,6 +250,10 @@ int RunRun(const ParsedFlags& flags) {
             << ", seed " << config.seed << ", profile " << model::ProfileName(config.driver.profile)
             << ", style " << config.styles_name << ", " << config.runs
             << " histories per property\n";
+  if (!setup->credential_source.empty()) {
+    std::cout << "credentials: " << setup->credential_source << ", region " << config.driver.region
+              << "\n";
+  }
   if (!setup->control_note.empty()) std::cout << setup->control_note << "\n";
   if (!owned_note.empty()) std::cout << owned_note << "\n";
   if (config.driver.ledger) {
@@ -274,6 +279,12 @@ int RunRun(const ParsedFlags& flags) {
     return 130;
   }
   if (!results) return fail(results.error());
+  // The target's answers are in the results, and an answer may echo a credential: everything
+  // written or printed from here on comes from a copy that holds placeholders instead.
+  auto hidden = report::ResultsFromText(
+      setup->Hide(json(*results).dump(-1, ' ', false, json::error_handler_t::replace)));
+  if (!hidden) return fail({kExitTransport, "the results do not read back: " + hidden.error()});
+  results = std::move(*hidden);
 
   fs::path results_path = dir / "results.json";
   std::string text = json(*results).dump(2, ' ', false, json::error_handler_t::replace);
@@ -317,7 +328,7 @@ int RunReplay(const ParsedFlags& flags) {
   run::DriverConfig config;
   auto profile = model::ProfileFromName(results->profile);
   config.profile = profile.value_or(model::Profile::kStrict);
-  config.region = flags.Get("region", "ap-guangzhou");
+  config.region = setup->region;
   config.control_token = setup->control_token;
   config.more_credentials = setup->more_credentials;
 
@@ -340,7 +351,7 @@ int RunReplay(const ParsedFlags& flags) {
                                 : "now fails under " + now + " first")
               << " (" << c.failure->steps.size() << " steps against " << setup->target_name
               << ")\n";
-    if (*found) std::cout << "  ! " << now << ": " << (*found)->message << "\n";
+    if (*found) std::cout << "  ! " << now << ": " << setup->Hide((*found)->message) << "\n";
   }
   std::cout << "replayed " << replayed << " failing histories: " << still_failing << " still fail, "
             << failing - still_failing << " fail under another clause\n";

@@ -118,20 +118,62 @@ Result<bool, run::RunError> ProbeControl(client::Target& target, const std::stri
 
 }  // namespace
 
-Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
-                                       std::string_view default_target, bool probe_control) {
-  Setup s;
+std::string Setup::Hide(std::string text) const {
+  text = client::HideCredentials(std::move(text), credentials);
+  for (const protocol::Credentials& more : more_credentials) {
+    text = client::HideCredentials(std::move(text), more);
+  }
+  return text;
+}
+
+Result<client::HttpTargetOptions, run::RunError> HttpOptionsFromFlags(const ParsedFlags& flags) {
   auto timeout = Number(flags, "timeout-ms", 10000, 1, 600000);
   if (!timeout) return Failure{timeout.error()};
-  s.read_timeout_ms = static_cast<int>(*timeout);
   client::HttpTargetOptions http;
   http.read_timeout_ms = static_cast<int>(*timeout);
   http.ca_file = flags.Get("ca-file");
+  http.insecure_http = flags.Has("insecure-http");
+  return http;
+}
+
+Result<std::string, run::RunError> TargetUrlFromFlags(const ParsedFlags& flags,
+                                                      std::string_view fallback) {
+  if (!flags.Has("endpoint")) return flags.Get("target", fallback);
+  if (flags.Has("target")) {
+    return Failure{run::RunError{kExitUsage, "give --target URL or --endpoint HOST, not both"}};
+  }
+  std::string host = flags.Get("endpoint");
+  if (host.empty() || host.find_first_of("/?#@ \t") != std::string::npos) {
+    return Failure{
+        run::RunError{kExitUsage,
+                      "--endpoint takes a host name, as the SDKs' HttpProfile endpoint does (e.g. "
+                      "batch.tencentcloudapi.com, always over https); for a URL use --target"}};
+  }
+  return "https://" + host;
+}
+
+Result<std::unique_ptr<client::HttpTarget>, run::RunError> ConnectFromFlags(
+    const ParsedFlags& flags, const std::string& url, const client::HttpTargetOptions& http) {
+  auto target = client::HttpTarget::Create(url, http);
+  if (!target) {
+    return Failure{run::RunError{
+        kExitUsage, (flags.Has("endpoint") ? "--endpoint: " : "--target: ") + target.error()}};
+  }
+  return std::move(*target);
+}
+
+Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
+                                       std::string_view default_target, const Environment& env,
+                                       bool probe_control) {
+  Setup s;
+  auto http = HttpOptionsFromFlags(flags);
+  if (!http) return Failure{http.error()};
+  s.read_timeout_ms = http->read_timeout_ms;
   s.control_token = flags.Get("control-token");
 
-  std::string url =
-      flags.Get("target", default_target == kEmbeddedTargetName ? "" : default_target);
-  if (url.empty()) {
+  auto url = TargetUrlFromFlags(flags, default_target == kEmbeddedTargetName ? "" : default_target);
+  if (!url) return Failure{url.error()};
+  if (url->empty()) {
     mock::MockConfig config;
     for (const std::string& name : flags.All("fault")) {
       auto fault = mock::FaultFromName(name);
@@ -140,7 +182,9 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
             run::RunError{2, "--fault: unknown fault `" + name + "` (see djharness faults)"}};
       config.faults.insert(*fault);
     }
-    return EmbeddedMock(std::move(config));
+    Setup embedded = EmbeddedMock(std::move(config));
+    embedded.region = flags.Get("region", kDefaultRegion);
+    return embedded;
   }
   if (flags.Has("fault")) {
     return Failure{
@@ -148,32 +192,25 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
                       "--fault plants faults in the in-process mock; with --target start "
                       "`djharness mock --fault ...` instead"}};
   }
-  auto target = client::HttpTarget::Create(url, http);
-  if (!target) return Failure{run::RunError{2, "--target: " + target.error()}};
+  auto target = ConnectFromFlags(flags, *url, *http);
+  if (!target) return Failure{target.error()};
   s.target = std::move(*target);
   s.target_name = s.target->Name();
 
-  if (flags.Has("secret-id") || flags.Has("secret-key")) {
-    s.credentials = {flags.Get("secret-id"), flags.Get("secret-key"), ""};
-    if (s.credentials.secret_id.empty() || s.credentials.secret_key.empty()) {
-      return Failure{run::RunError{2, "--secret-id and --secret-key go together"}};
-    }
-  } else if (auto env = client::CredentialsFromEnvironment()) {
-    s.credentials = *env;
-  } else {
-    return Failure{
-        run::RunError{2,
-                      "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or --secret-id and "
-                      "--secret-key) for djharness " +
-                          std::string(command) + " --target"}};
-  }
+  auto account = AccountFromFlags(flags, command, env);
+  if (!account) return Failure{account.error()};
+  s.credentials = std::move(account->credentials);
+  s.credential_source = std::move(account->source);
+  s.region = std::move(account->region);
 
-  if (auto second = client::CredentialsFromEnvironment("_2")) {
-    if (second->secret_id == s.credentials.secret_id) {
+  auto second = CredentialsFromEnvironment(env, "_2");
+  if (!second) return Failure{second.error()};
+  if (*second) {
+    if ((*second)->secret_id == s.credentials.secret_id) {
       return Failure{run::RunError{
           2, "TENCENTCLOUD_SECRET_ID_2 must name another credential than the main one"}};
     }
-    s.more_credentials.push_back(*second);
+    s.more_credentials.push_back(std::move(**second));
   }
 
   if (!probe_control) {
@@ -183,7 +220,7 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
   client::Target* control = s.target.get();
   bool required = flags.Has("control");
   if (required) {
-    auto separate = client::HttpTarget::Create(flags.Get("control"), http);
+    auto separate = client::HttpTarget::Create(flags.Get("control"), *http);
     if (!separate) return Failure{run::RunError{2, "--control: " + separate.error()}};
     s.separate_control = std::move(*separate);
     control = s.separate_control.get();

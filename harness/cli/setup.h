@@ -1,5 +1,5 @@
-// What run, replay and lifecycle share: the target (the embedded reference mock or a URL),
-// where its control extension is (if anywhere), and the credentials.
+// What run, replay, fuzz and lifecycle share: the target (the embedded reference mock or a URL),
+// where its control extension is (if anywhere), how it is reached, and the credentials.
 #pragma once
 
 #include <filesystem>
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/account.h"
 #include "harness/cli/flags.h"
 #include "harness/client/http_target.h"
 #include "harness/mock/mock_service.h"
@@ -26,18 +27,20 @@ struct Setup {
   std::string control_token;
   std::string control_note;  // why there is no control, for people
   protocol::Credentials credentials;
+  std::string credential_source;  // AccountFromFlags's source; empty for the embedded mock
+  std::string region;             // of every request: AccountFromFlags's, or --region
   // A second credential (RL-4): the embedded mock's second local pair, or
   // TENCENTCLOUD_SECRET_ID_2 / TENCENTCLOUD_SECRET_KEY_2 for --target. Empty when absent.
   std::vector<protocol::Credentials> more_credentials;
   std::string target_name;
   std::string control_name;
   int read_timeout_ms = 10000;
+
+  // `text` with every credential above replaced by placeholders (client::HideCredentials): for
+  // whatever is written or printed from a target's answers, which may echo one.
+  std::string Hide(std::string text) const;
 };
 
-// Build the setup from the flags --target, --control, --control-token, --timeout-ms, --ca-file,
-// --fault, --secret-id/--secret-key. `default_target` is used when --target is absent (the
-// embedded mock when empty or kEmbeddedTargetName). Probes the control extension with a reset.
-// Errors carry exit code 2 (usage, configuration) or 3 (unreachable).
 // The integer value of --NAME, `fallback` when it is absent; exit code 2 and a message naming
 // the flag and the range when it is not an integer from min to max.
 Result<long long, run::RunError> Number(const ParsedFlags& flags, std::string_view name,
@@ -57,12 +60,6 @@ Result<std::vector<run::PropertyKind>, run::RunError> PropertiesFrom(
 // credential is the setup's, the others its more_credentials.
 Setup EmbeddedMock(mock::MockConfig config);
 
-// `probe_control` false: never send the control probe (a reset): the target is used without
-// control (cleanup, which must not touch anything but its own jobs).
-Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
-                                       std::string_view default_target = "",
-                                       bool probe_control = true);
-
 // Without control: the run's job definitions (--job-definition, --slow-job-definition,
 // --slow-job-seconds; the built-in ones for a loopback target) and its ledger, into `driver`.
 // Leaves the definitions empty (the owned-jobs property is then skipped) for a target that is
@@ -71,5 +68,29 @@ Result<bool, run::RunError> SetUpOwnedJobs(const ParsedFlags& flags, const Setup
                                            const std::filesystem::path& report_dir,
                                            run::DriverConfig& driver, std::string& note,
                                            bool open_ledger = true);
+// --timeout-ms, --ca-file and --insecure-http as HTTP options; exit code 2 on a bad timeout.
+Result<client::HttpTargetOptions, run::RunError> HttpOptionsFromFlags(const ParsedFlags& flags);
+// The remote target's URL: --target URL, or https://HOST for --endpoint HOST (a host name, as
+// the SDKs' HttpProfile endpoint); `fallback` when neither is given. Exit code 2 when both are,
+// or when HOST is not a bare host.
+Result<std::string, run::RunError> TargetUrlFromFlags(const ParsedFlags& flags,
+                                                      std::string_view fallback);
+
+// The HTTP target at `url` (from TargetUrlFromFlags) with `http`; exit code 2 naming the flag
+// the URL came from when it is bad or plain http to a remote host.
+Result<std::unique_ptr<client::HttpTarget>, run::RunError> ConnectFromFlags(
+    const ParsedFlags& flags, const std::string& url, const client::HttpTargetOptions& http);
+
+// Build the setup from the flags --target/--endpoint, --control, --control-token, --timeout-ms,
+// --ca-file, --insecure-http, --fault, --region and the credential flags (AccountFromFlags,
+// reading `env`). `default_target` is used when neither --target nor --endpoint is given (the
+// embedded mock when empty or kEmbeddedTargetName). Probes the control extension with a reset.
+// Errors carry exit code 2 (usage, configuration, plain http to a remote host) or 3
+// (unreachable). `probe_control` false: the control probe (a reset) is never sent and the
+// target is used without control (cleanup, dry runs: nothing but the run's own jobs is touched).
+Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
+                                       std::string_view default_target = "",
+                                       const Environment& env = ProcessEnvironment,
+                                       bool probe_control = true);
 
 }  // namespace dj::cli

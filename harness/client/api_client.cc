@@ -1,7 +1,7 @@
-// ApiClient, ControlClient, credentials and redacted printing.
+// ApiClient, ControlClient and redacted printing.
 #include "harness/client/api_client.h"
 
-#include <cstdlib>
+#include <algorithm>
 #include <regex>
 
 #include "harness/protocol/clocks.h"
@@ -101,21 +101,18 @@ Result<std::int64_t> ControlClient::AdvanceClock(std::int64_t ms) {
   return now->get<std::int64_t>();
 }
 
-std::optional<protocol::Credentials> CredentialsFromEnvironment(std::string_view suffix) {
-  auto get = [suffix](std::string name) {
-    name += suffix;
-    return std::getenv(name.c_str());
-  };
-  const char* id = get("TENCENTCLOUD_SECRET_ID");
-  const char* key = get("TENCENTCLOUD_SECRET_KEY");
-  if (id == nullptr || key == nullptr || *id == '\0' || *key == '\0') return std::nullopt;
-  const char* token = get("TENCENTCLOUD_SESSION_TOKEN");
-  return protocol::Credentials{id, key, token != nullptr ? token : ""};
-}
-
 namespace {
 
 constexpr std::string_view kHidden = "<hidden>";
+
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
+  if (from.empty()) return text;
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
 
 // v1 credential parameters in a query or form body.
 std::string RedactForm(std::string_view form) {
@@ -134,6 +131,54 @@ std::string RedactForm(std::string_view form) {
 }
 
 }  // namespace
+
+std::string HideCredentials(std::string text, const protocol::Credentials& credentials) {
+  std::vector<std::pair<std::string, std::string_view>> parts = {
+      {credentials.secret_id, kSecretIdPlaceholder},
+      {credentials.secret_key, kSecretKeyPlaceholder},
+      {credentials.token, kSessionTokenPlaceholder}};
+  // The longest first: a credential that holds another is replaced whole.
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [secret, placeholder] : parts) {
+    text = ReplaceAll(std::move(text), secret, placeholder);
+    for (bool plus : {false, true}) {
+      for (bool unreserved : {false, true}) {
+        text = ReplaceAll(std::move(text), protocol::PercentEncode(secret, {plus, unreserved}),
+                          placeholder);
+      }
+    }
+  }
+  return text;
+}
+
+protocol::HttpRequest HideCredentials(protocol::HttpRequest request,
+                                      const protocol::Credentials& credentials) {
+  for (auto& [name, value] : request.headers)
+    value = HideCredentials(std::move(value), credentials);
+  request.target = HideCredentials(std::move(request.target), credentials);
+  request.body = HideCredentials(std::move(request.body), credentials);
+  protocol::UpdateContentLength(request);
+  return request;
+}
+
+protocol::HttpRequest RestoreCredentials(protocol::HttpRequest request,
+                                         const protocol::Credentials& credentials) {
+  auto restore = [&credentials](std::string text, bool encoded) {
+    for (const auto& [placeholder, secret] :
+         {std::pair{kSecretIdPlaceholder, &credentials.secret_id},
+          std::pair{kSessionTokenPlaceholder, &credentials.token}}) {
+      text = ReplaceAll(std::move(text), placeholder,
+                        encoded ? protocol::PercentEncode(*secret) : *secret);
+    }
+    return text;
+  };
+  for (auto& [name, value] : request.headers) value = restore(std::move(value), false);
+  request.target = restore(std::move(request.target), true);
+  request.body = restore(std::move(request.body), true);
+  protocol::UpdateContentLength(request);
+  return request;
+}
 
 std::string Describe(const protocol::HttpRequest& r) {
   std::string target(r.Path());

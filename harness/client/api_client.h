@@ -74,10 +74,21 @@ class ControlClient {
   std::string token_;
 };
 
-// Credentials from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY / TENCENTCLOUD_SESSION_TOKEN,
-// as the official SDKs read them; std::nullopt when the id or key is unset. With a suffix
-// ("_2"), the variables with it: the run's second credential (RL-4).
-std::optional<protocol::Credentials> CredentialsFromEnvironment(std::string_view suffix = "");
+// Files that keep a request whole (fuzz findings) hold these instead of a credential's parts.
+inline constexpr std::string_view kSecretIdPlaceholder = "DJHARNESS-SECRET-ID";
+inline constexpr std::string_view kSessionTokenPlaceholder = "DJHARNESS-SESSION-TOKEN";
+inline constexpr std::string_view kSecretKeyPlaceholder = "DJHARNESS-SECRET-KEY";
+
+// `text` with every part of `credentials` replaced by its placeholder: as it is, and
+// percent-encoded in each way the harness encodes values (a v1 query or form body).
+std::string HideCredentials(std::string text, const protocol::Credentials& credentials);
+// The same in a request's target, headers and body (and its Content-Length, if it has one).
+protocol::HttpRequest HideCredentials(protocol::HttpRequest request,
+                                      const protocol::Credentials& credentials);
+// The request with the placeholders replaced by `credentials`'s SecretId and token: as they are
+// in headers, percent-encoded in the request target and the body (Content-Length follows).
+protocol::HttpRequest RestoreCredentials(protocol::HttpRequest request,
+                                         const protocol::Credentials& credentials);
 
 // A request as text for people (reports, the life-cycle walk): SecretId, signatures and
 // tokens replaced by placeholders, so that no credential is ever printed.

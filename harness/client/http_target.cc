@@ -1,14 +1,21 @@
 // HttpTarget on cpp-httplib's Client.
 #include "harness/client/http_target.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <openssl/ssl.h>
 
 #include <charconv>
 
 namespace dj::client {
 
 bool Endpoint::IsLoopback() const {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) != 1) return false;
+  return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
 }
 
 Result<Endpoint> ParseEndpoint(const std::string& url) {
@@ -61,6 +68,11 @@ Result<std::unique_ptr<HttpTarget>> HttpTarget::Create(const std::string& url,
                                                        const HttpTargetOptions& options) {
   auto endpoint = ParseEndpoint(url);
   if (!endpoint) return Failure{endpoint.error()};
+  if (endpoint->scheme == "http" && !endpoint->IsLoopback() && !options.insecure_http) {
+    return Failure{"plain http to " + endpoint->host +
+                   ", which is not a loopback address, would carry credentials in clear text: "
+                   "use https (or --insecure-http on a network you trust)"};
+  }
   bool v6 = endpoint->host.find(':') != std::string::npos;
   std::string origin = endpoint->scheme + "://" +
                        (v6 ? "[" + endpoint->host + "]" : endpoint->host) + ":" +
@@ -76,7 +88,14 @@ Result<std::unique_ptr<HttpTarget>> HttpTarget::Create(const std::string& url,
   client->set_write_timeout(std::chrono::milliseconds(options.write_timeout_ms));
   if (endpoint->scheme == "https") {
     client->enable_server_certificate_verification(true);
-    if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file);
+    // Into the client's own store, which cpp-httplib then fills with the system CAs as well
+    // (its set_ca_cert_path would trust the file instead of the system CAs).
+    if (!options.ca_file.empty() &&
+        SSL_CTX_load_verify_locations(client->ssl_context(), options.ca_file.c_str(), nullptr) !=
+            1) {
+      return Failure{"cannot load the CA certificates in " + options.ca_file +
+                     " (a PEM file is needed)"};
+    }
   }
   return std::unique_ptr<HttpTarget>(
       new HttpTarget(url, std::move(*endpoint), std::move(client), options));

@@ -1,7 +1,8 @@
 // A Target over HTTP or HTTPS on cpp-httplib: keep-alive, connect/read/write timeouts, a
 // deadline for the whole call (cpp-httplib's timeouts are per read: a server that drips one
 // byte at a time would never trip them), a cap on the answer's size, and certificate
-// verification for https (with an optional extra CA file). One call at a time per object.
+// verification for https (with an optional extra CA file), and no plain http to a host that is
+// not loopback unless asked for. One call at a time per object.
 #pragma once
 
 #include <chrono>
@@ -26,7 +27,11 @@ struct HttpTargetOptions {
   int write_timeout_ms = 10000;
   int call_timeout_ms = 0;  // the whole call; 0 = connect + write + read timeouts
   std::size_t max_answer_bytes = std::size_t{16} << 20;  // a longer body is a transport error
-  std::string ca_file;                                   // added to the system CAs for https
+  // PEM CAs that https trusts besides the system's (Create fails when it does not load).
+  std::string ca_file;
+  // Allow plain http to a host that is not loopback (--insecure-http): every request carries
+  // a SecretId and a signature, and perhaps a session token, in clear text.
+  bool insecure_http = false;
 };
 
 // The parts of an endpoint URL "scheme://host[:port][/]".
@@ -35,6 +40,8 @@ struct Endpoint {
   std::string host;    // without brackets for IPv6
   int port = 0;        // explicit or the scheme's default
   bool explicit_port = false;
+  // "localhost", or a numeric address in 127.0.0.0/8 or ::1 (also IPv4-mapped): a name that
+  // merely starts with "127." is not.
   bool IsLoopback() const;
 };
 // Fails, naming the problem, on another scheme, a path other than "/", user info, or a bad port.
@@ -42,6 +49,8 @@ Result<Endpoint> ParseEndpoint(const std::string& url);
 
 class HttpTarget final : public Target {
  public:
+  // Fails on a bad URL (ParseEndpoint), on plain http to a host that is not loopback without
+  // options.insecure_http, and on an https URL with an options.ca_file that does not load.
   static Result<std::unique_ptr<HttpTarget>> Create(const std::string& url,
                                                     const HttpTargetOptions& options = {});
   ~HttpTarget() override;

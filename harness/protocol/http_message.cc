@@ -36,6 +36,12 @@ void SetHeader(Headers& headers, std::string_view name, std::string value) {
   headers.emplace_back(std::string(name), std::move(value));
 }
 
+void UpdateContentLength(HttpRequest& request) {
+  if (FindHeader(request.headers, "Content-Length")) {
+    SetHeader(request.headers, "Content-Length", std::to_string(request.body.size()));
+  }
+}
+
 std::string_view HttpRequest::Path() const {
   std::string_view t = target;
   return t.substr(0, t.find('?'));

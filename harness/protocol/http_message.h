@@ -34,6 +34,10 @@ struct HttpRequest {
   friend bool operator==(const HttpRequest&, const HttpRequest&) = default;
 };
 
+// After a change of the body: a Content-Length header, when the request has one (as a request
+// read from a file does), made to agree with the body again.
+void UpdateContentLength(HttpRequest& request);
+
 struct HttpResponse {
   int status = 200;
   Headers headers;

@@ -8,6 +8,9 @@ namespace {
 using model::Action;
 using nlohmann::json;
 
+constexpr int kDeleteAttempts = 5;
+constexpr std::int64_t kLimitBackoffMs = 1100;
+
 ApiCall Call(Action action, json params) {
   return ApiCall{
       {action, std::move(params)}, protocol::Style::kApi3Post, Encoding{}, WireFault::kNone};
@@ -40,6 +43,7 @@ CleanupReport CleanUp(const LedgerContents& ledger, client::Target& target,
   config.control = false;
   config.region = ledger.region.empty() ? config.region : ledger.region;
   config.quiet_start = false;
+  DefaultClocks(config);
   Driver driver(target, nullptr, credentials, config);
   if (auto begun = driver.Begin(); !begun) {
     report.left.push_back("cleanup could not start: " + begun.error());
@@ -51,7 +55,11 @@ CleanupReport CleanUp(const LedgerContents& ledger, client::Target& target,
       ids.push_back(job.job_id);
     } else if (!job.name.empty()) {
       ids = FindByName(driver, job.name);
+      if (config.ledger) {
+        for (const std::string& id : ids) config.ledger->Submitted(job.name, id);
+      }
       if (ids.empty()) {
+        if (config.ledger) config.ledger->Absent(job.name);
         ++report.already_gone;
         report.lines.push_back(job.name + ": never made (no job has its name)");
       }
@@ -76,7 +84,12 @@ CleanupReport CleanUp(const LedgerContents& ledger, client::Target& target,
         }
         driver.Execute(Await{n, Until::kFinished, max_wait_ms});
       }
-      if (state()->CanExist()) driver.Execute(Call(Action::kDeleteJob, {{"JobId", ref}}));
+      // A limit the run (or another client) filled just before is transient: wait and retry.
+      for (int attempt = 0; attempt < kDeleteAttempts && state()->CanExist(); ++attempt) {
+        driver.Execute(Call(Action::kDeleteJob, {{"JobId", ref}}));
+        if (!driver.trace().back().outcome.starts_with("RequestLimitExceeded")) break;
+        config.sleep_ms(kLimitBackoffMs);
+      }
       if (state()->CertainlyGone()) {
         ++report.deleted;
         report.lines.push_back(id + ": deleted");

@@ -306,6 +306,10 @@ void Driver::ExpectRate(Expectation& e, model::Interval when) const {
   e.when = when;
   if (!e.counted) return;
   e.rate = judge_->Judge(e.rate_key, when, e.limit);
+  if (!config_.control && when.from_ms < config_.demand_admission_from_ms) {
+    e.rate.must_admit = false;
+    e.rate.must_admit_own = false;
+  }
   if (e.rate.must_refuse) {
     e.clause = Clause::kRateExceeded;
     e.reached_model = false;

@@ -62,6 +62,10 @@ struct DriverConfig {
   // with Target::Another() when a batch has more threads than this.
   std::vector<client::Target*> lanes;
   std::shared_ptr<model::RateJudge> rate_judge;
+  // Without control, on the steady clock: requests sent before this may share a window with
+  // ones sent before the run began (another run's cleanup, another client), which the judge
+  // cannot know; RL-1 and RL-4 are not demanded of them.
+  std::int64_t demand_admission_from_ms = 0;
   // Without control: Begin() waits until no request sent so far can share a window with the
   // history's (the rate-limit schedules, so that each one shows its finding on its own).
   bool quiet_start = false;

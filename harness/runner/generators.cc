@@ -514,7 +514,8 @@ rc::Gen<Step> GenOwnedStep(const GenModel& m) {
     } else if (o.slow && !o.terminated) {
       options.push_back({5, GenOwnedCall(m, Action::kDeleteJob, n)});
       if (!o.running) options.push_back({4, await(Until::kRunning)});
-      options.push_back({o.running ? 5 : 1, GenOwnedCall(m, Action::kTerminateJob, n)});
+      // Only once it runs: a SUBMITTED job cannot be terminated yet (DRV-2).
+      if (o.running) options.push_back({5, GenOwnedCall(m, Action::kTerminateJob, n)});
       options.push_back({2, GenOwnedCall(m, Action::kDescribeJob, n)});
     } else {
       options.push_back({8, await(Until::kFinished)});
@@ -579,6 +580,30 @@ rc::Gen<Step> GenStep(const GenModel& m, PropertyKind kind) {
   options.push_back({8, GenListing(m)});
   if (m.styles.size() > 1) options.push_back({4, GenSameInStyles(m)});
   return Weighted(options);
+}
+
+std::vector<Step> OwnedJobsPlan() {
+  auto on = [](Action action, int n) {
+    json params = action == Action::kDescribeJobs ? json{{"JobIds", {OwnedRef(n)}}}
+                                                  : json{{"JobId", OwnedRef(n)}};
+    return Step(
+        ApiCall{{action, params}, protocol::Style::kApi3Post, Encoding{}, WireFault::kNone});
+  };
+  return {Submit{false},
+          Submit{true},
+          on(Action::kDeleteJob, 1),    // DEL-2: the slow job cannot have finished
+          on(Action::kDescribeJob, 1),  // ISO-1: the refused delete changed nothing
+          Await{0, Until::kFinished},
+          on(Action::kDeleteJob, 0),     // DEL-1
+          on(Action::kDescribeJob, 0),   // GONE-1
+          on(Action::kDeleteJob, 0),     // GONE-3
+          on(Action::kTerminateJob, 0),  // GONE-4
+          on(Action::kDescribeJobs, 0),  // GONE-2
+          Await{1, Until::kRunning},
+          on(Action::kDeleteJob, 1),  // DEL-2 while RUNNING
+          on(Action::kTerminateJob, 1),
+          Await{1, Until::kFinished},
+          on(Action::kDeleteJob, 1)};  // DEL-1 after TerminateJob
 }
 
 namespace {

@@ -57,6 +57,9 @@ rc::Gen<model::Job> GenJob(std::string id);
 rc::Gen<Step> GenStep(const GenModel& model, PropertyKind kind);
 // Move the generation model by the step's expected effect (no rate limit, strict profile).
 void PredictEffect(GenModel& model, const Step& step);
+// The owned-jobs property's first history: a quick and a slow job of the run's own through
+// every clause a target without control allows (DEL-1, DEL-2, ISO-1, OBS-1, GONE-1..4).
+std::vector<Step> OwnedJobsPlan();
 // False when the step names an own job ("@owned-N") that no earlier Submit made (shrinking
 // drops such histories).
 bool OwnedRefsValid(const GenModel& model, const Step& step);

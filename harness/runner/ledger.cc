@@ -49,6 +49,8 @@ bool Apply(LedgerContents& c, const json& line) {
     } else {
       j->job_id = text("JobId");
     }
+  } else if (event == "absent") {
+    if (LedgerJob* j = FindByName(c, text("JobName"))) j->deleted = true;
   } else if (event == "deleted") {
     LedgerJob* j = FindById(c, text("JobId"));
     if (j == nullptr) {
@@ -119,6 +121,13 @@ void Ledger::Submitted(const std::string& name, const std::string& job_id) {
   std::lock_guard lock(mu_);
   Apply(contents_, json{{"Event", "submitted"}, {"JobName", name}, {"JobId", job_id}});
   Append(json{{"Event", "submitted"}, {"JobName", name}, {"JobId", job_id}}.dump());
+}
+
+void Ledger::Absent(const std::string& name) {
+  std::lock_guard lock(mu_);
+  json line{{"Event", "absent"}, {"JobName", name}};
+  Apply(contents_, line);
+  Append(line.dump());
 }
 
 void Ledger::Deleted(const std::string& job_id) {

@@ -46,6 +46,8 @@ class Ledger {
   std::string Submitting();
   void Submitted(const std::string& name, const std::string& job_id);
   void Deleted(const std::string& job_id);
+  // No job has the name: its SubmitJob made nothing (cleanup looked for it).
+  void Absent(const std::string& name);
 
   LedgerContents Contents() const;
   const std::filesystem::path& path() const { return path_; }

@@ -227,6 +227,12 @@ std::string AnswerText(const protocol::HttpResponse& r) {
   return "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 2048);
 }
 
+// Credentials of the same shape that are not the real ones (a token only when there is one).
+protocol::Credentials StandIns(const protocol::Credentials& real) {
+  return {std::string(planted::kStandInSecretId), std::string(planted::kStandInSecretKey),
+          real.token.empty() ? std::string() : std::string(planted::kStandInToken)};
+}
+
 // Every string that names a JobId other than the canary becomes the canary (templates of a
 // campaign without control).
 void OnlyCanary(json& v) {
@@ -303,6 +309,7 @@ std::optional<HttpRequest> Resign(const HttpRequest& request, const protocol::Cr
   set("Timestamp", std::to_string(now));
   set("Nonce", std::to_string(nonce));
   set("SecretId", creds.secret_id);
+  if (!creds.token.empty()) set("Token", creds.token);
   pairs->erase(std::remove_if(pairs->begin(), pairs->end(),
                               [](const auto& p) { return p.first == "Signature"; }),
                pairs->end());
@@ -322,6 +329,7 @@ std::optional<HttpRequest> Resign(const HttpRequest& request, const protocol::Cr
     r.target = std::string(r.Path()) + "?" + protocol::FormatForm(*pairs);
   } else {
     r.body = protocol::FormatForm(*pairs);
+    protocol::UpdateContentLength(r);
   }
   return r;
 }
@@ -590,9 +598,13 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
         default:
           break;
       }
-      request = protocol::Encode(call, credentials, o);
+      // A byte-level change (no kind yet) is made to a request signed with stand-ins, so that
+      // no flip or cut leaves a part of the real SecretId or token in what is sent and saved:
+      // Resign puts the real ones in, whole.
+      bool bytes = kind.empty();
+      request = protocol::Encode(call, bytes ? StandIns(credentials) : credentials, o);
       if (headers) mutation = mutator.MutateHeaders(request.headers);
-      if (kind.empty()) {
+      if (bytes) {
         // Byte-level change of the body or the query, then signed again.
         kind = "bytes";
         bool get = request.method == "GET";

@@ -75,9 +75,11 @@ bool NamesOnlyTheCanary(const protocol::HttpRequest& request);
 // sent without control, whatever action the harness itself reads.
 bool MaySubmit(const protocol::HttpRequest& request);
 
-// The request with a fresh timestamp (and nonce) and a correct signature by `credentials`:
-// TC3 when it has an Authorization header or X-TC-* headers, v1 when its query or form body
-// has a Signature. std::nullopt when it cannot be re-signed (e.g. an undecodable v1 query).
+// The request with a fresh timestamp (and nonce) and a correct signature by `credentials`,
+// whose SecretId and session token (X-TC-Token, or the v1 Token parameter) replace the
+// request's: TC3 when it has an Authorization header or X-TC-* headers, v1 when its query or
+// form body has a Signature. std::nullopt when it cannot be re-signed (e.g. an undecodable v1
+// query).
 std::optional<protocol::HttpRequest> Resign(const protocol::HttpRequest& request,
                                             const protocol::Credentials& credentials,
                                             std::int64_t now, std::uint64_t nonce);

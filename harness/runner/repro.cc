@@ -455,23 +455,25 @@ for tool in curl openssl head mktemp rm; do
   command -v "$tool" >/dev/null 2>&1 || usage_error "required tool not found: $tool"
 done
 if [[ -z ${TENCENTCLOUD_SECRET_ID:-} || -z ${TENCENTCLOUD_SECRET_KEY:-} ]]; then
-  usage_error "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN for temporary credentials): this script reads credentials from the environment only"
+  usage_error "set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (and TENCENTCLOUD_SESSION_TOKEN for temporary credentials): this script reads credentials from the environment only, never from a tccli profile"
 fi
 if ((second_credential_needed)) && [[ -z ${TENCENTCLOUD_SECRET_ID_2:-} || -z ${TENCENTCLOUD_SECRET_KEY_2:-} ]]; then
   usage_error "this history signs some requests with a second credential: set TENCENTCLOUD_SECRET_ID_2 and TENCENTCLOUD_SECRET_KEY_2 too"
 fi
-secret_id=$TENCENTCLOUD_SECRET_ID
-secret_key=$TENCENTCLOUD_SECRET_KEY
-
 # use_credential N: sign what follows with credential N (1: TENCENTCLOUD_SECRET_ID, 2:
 # TENCENTCLOUD_SECRET_ID_2), as the harness does for one credential's traffic against another's.
+# Each has its own session token: TENCENTCLOUD_SESSION_TOKEN, or tccli's TENCENTCLOUD_TOKEN (with
+# the suffix _2 for the second).
 use_credential() {
   if [[ $1 == 2 ]]; then
     secret_id=$TENCENTCLOUD_SECRET_ID_2 secret_key=$TENCENTCLOUD_SECRET_KEY_2
+    token=${TENCENTCLOUD_SESSION_TOKEN_2:-${TENCENTCLOUD_TOKEN_2:-}}
   else
     secret_id=$TENCENTCLOUD_SECRET_ID secret_key=$TENCENTCLOUD_SECRET_KEY
+    token=${TENCENTCLOUD_SESSION_TOKEN:-${TENCENTCLOUD_TOKEN:-}}
   fi
 }
+use_credential 1
 
 # run_batch THREAD...: a concurrent batch. Each thread's function runs in the background in a
 # scratch directory of its own; all wait at a start gate, then go together. Their output is
@@ -517,8 +519,6 @@ after_batch() {
 wait_ms() {
   sleep "$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))"
 }
-token=${TENCENTCLOUD_SESSION_TOKEN:-}
-
 target=${DJ_TARGET:-$recorded_target}
 target=${target%/}
 case $target in
@@ -531,6 +531,23 @@ case $recorded_control in
   *) control_target=${DJ_CONTROL_TARGET:-$recorded_control} ;;
 esac
 control_target=${control_target%/}
+# Plain http only to a loopback address, as the harness: every request carries the SecretId (and
+# any session token) in clear text. DJ_INSECURE_HTTP=1 allows it, as --insecure-http does.
+for url in "$target" $control_target; do
+  [[ $url == http://* && ${DJ_INSECURE_HTTP:-0} != 1 ]] || continue
+  authority=${url#http://}
+  authority=${authority%%/*}
+  if [[ $authority == \[* ]]; then
+    url_host=${authority%%]*}
+    url_host=${url_host#\[}
+  else
+    url_host=${authority%%:*}
+  fi
+  if ! [[ $url_host == localhost || $url_host == ::1 ||
+          $url_host =~ ^(::ffff:)?127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]]; then
+    usage_error "plain http to $url_host, which is not a loopback address, would carry credentials in clear text: use https (or DJ_INSECURE_HTTP=1 on a network you trust)"
+  fi
+done
 if [[ -n $control_target && $control_token_needed == 1 && -z ${DJ_CONTROL_TOKEN:-} ]]; then
   usage_error "the control extension of this target needs a token: set DJ_CONTROL_TOKEN"
 fi
@@ -1020,6 +1037,7 @@ std::string ReproScript(const std::vector<Step>& steps, const ReproTarget& targe
 #   DJ_TIMESTAMP_MARGIN  the timestamp faults are sent at 300 -/+ this many seconds (default 5)
 #   DJ_MAX_TIME          seconds curl may spend on one request (default 60)
 #   DJ_CURL_URL_LIMIT    a longer path and query is sent with curl -G (default 100000)
+#   DJ_INSECURE_HTTP=1   allow a plain http:// target that is not a loopback address
 # exit status: 0 once every step was sent, whatever the answers; 2 on a usage problem (missing
 # credentials, tool or setting); 3 when a control request fails (the history cannot go on).
 

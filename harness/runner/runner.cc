@@ -455,6 +455,10 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
         std::make_shared<model::RateJudge>(JudgeOptions(driver_config, control != nullptr));
   }
   driver_config.probe_style = config.styles.front();
+  if (control == nullptr && driver_config.demand_admission_from_ms == 0) {
+    driver_config.demand_admission_from_ms =
+        driver_config.steady_ms() + 1000 + driver_config.rate_margin_ms;
+  }
   GenModel initial;
   initial.control = control != nullptr;
   initial.styles = config.styles;
@@ -481,22 +485,41 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
 
   // With a request budget, every property first runs a couple of short histories (the most
   // clauses for the fewest requests), then the rest of the budget goes to the full run.
-  std::vector<std::pair<PropertyKind, bool>> legs;  // (property, first short pass)
+  // The owned-jobs property starts with its plan: one fixed history that reaches every clause
+  // a target without control allows, in few requests.
+  struct Leg {
+    PropertyKind kind;
+    bool short_pass = false;  // the first pass of a run with a budget
+    bool plan = false;        // the owned-jobs plan instead of generated histories
+  };
+  std::vector<Leg> legs;
+  auto add_legs = [&](bool short_pass) {
+    for (PropertyKind kind : config.properties) {
+      if (kind == PropertyKind::kOwnedJobs && !short_pass) legs.push_back({kind, false, true});
+      if (kind != PropertyKind::kOwnedJobs || !driver_config.budget || !short_pass)
+        legs.push_back({kind, short_pass, false});
+    }
+  };
+  if (driver_config.budget) add_legs(true);
+  add_legs(false);
   if (driver_config.budget) {
-    for (PropertyKind kind : config.properties) legs.push_back({kind, true});
+    // With a budget the plan goes first of all: the most clauses for its requests.
+    auto plan = std::find_if(legs.begin(), legs.end(), [](const Leg& l) { return l.plan; });
+    if (plan != legs.end()) std::rotate(legs.begin(), plan, plan + 1);
   }
-  for (PropertyKind kind : config.properties) legs.push_back({kind, false});
   bool budget_spent = false;
 
-  for (auto [kind, short_pass] : legs) {
-    int runs = short_pass ? std::min(config.runs, kShortPassRuns) : config.runs;
+  for (const Leg& leg : legs) {
+    PropertyKind kind = leg.kind;
+    int runs = leg.short_pass ? std::min(config.runs, kShortPassRuns) : config.runs;
+    if (leg.plan) runs = 1;
     int max_steps = config.max_steps;
     if (kind == PropertyKind::kConcurrency && (control == nullptr || lanes.empty())) continue;
     if (kind == PropertyKind::kOwnedJobs) {
       // Jobs of the run's own are for targets without control, where they are the only way to
       // reach DEL-*, GONE-*, ISO-1 and OBS-1; each history waits for real jobs.
       if (control != nullptr || !driver_config.job_definition.is_object()) continue;
-      runs = std::min(runs, config.owned_runs);
+      if (!leg.plan) runs = std::min(runs, config.owned_runs);
       max_steps = std::min(max_steps, config.owned_steps);
     }
     if (kind == PropertyKind::kRateLimit && control == nullptr) {
@@ -514,7 +537,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       Capture capture;
       auto property = [&] {
         std::vector<CommandPtr> commands;
-        for (Step& s : *GenHistory(initial, kind))
+        for (Step& s : leg.plan ? OwnedJobsPlan() : *GenHistory(initial, kind))
           commands.push_back(std::make_shared<const StepCommand>(std::move(s)));
         if (capture.silent) RC_FAIL("the target stopped answering");
         if (capture.fatal) return;  // interrupted or out of budget: the rest passes unsent
@@ -533,7 +556,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
         rc::state::runAll(commands, initial, history);
       };
       rc::detail::TestParams params;
-      params.seed = RoundSeed(config.seed ^ (short_pass ? kShortPassSeed : 0), kind, round);
+      params.seed = RoundSeed(config.seed ^ (leg.short_pass ? kShortPassSeed : 0), kind, round);
       params.maxSuccess = runs;
       params.maxSize = max_steps;
       rc::detail::TestMetadata metadata;

@@ -42,6 +42,10 @@ bool RefusedBeforeLimiter(WireFault f);
 // The values the wire faults plant: the Driver sends them, repro scripts write them.
 namespace planted {
 inline constexpr std::string_view kUnknownSecretId = "AKIDdjharnessUnknownSecretId00000000001";
+// What live fuzzing signs with before a byte-level mutation, then re-signs with the real ones.
+inline constexpr std::string_view kStandInSecretId = "AKIDdjharnessStandInSecretId000000000001";
+inline constexpr std::string_view kStandInSecretKey = "djharnessStandInSecretKey000001";
+inline constexpr std::string_view kStandInToken = "djharnessStandInSessionToken000001";
 inline constexpr std::string_view kGarbledAuthorization = "TC3-HMAC-SHA256 Credential=garbled";
 inline constexpr std::string_view kUnknownActionSuffix = "Now";
 inline constexpr std::string_view kUnknownVersion = "2020-01-01";

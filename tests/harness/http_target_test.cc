@@ -46,6 +46,29 @@ TEST(ParseEndpoint, RefusesWhatIsNotAnEndpoint) {
   }
 }
 
+TEST(ParseEndpoint, LoopbackIsANumericAddressOrLocalhostNotAName) {
+  for (const char* url : {"http://127.0.0.1", "http://127.255.0.9:8080", "http://localhost:80",
+                          "http://[::1]", "http://[::ffff:127.0.0.1]:8080"}) {
+    EXPECT_TRUE(client::ParseEndpoint(url)->IsLoopback()) << url;
+  }
+  for (const char* url :
+       {"http://127.attacker.example", "http://127.0.0.1.nip.io", "http://10.0.0.1", "http://[::2]",
+        "http://localhost.example", "http://0.0.0.0"}) {
+    EXPECT_FALSE(client::ParseEndpoint(url)->IsLoopback()) << url;
+  }
+}
+
+TEST(HttpTarget, PlainHttpGoesOnlyToLoopbackUnlessAllowed) {
+  auto refused = client::HttpTarget::Create("http://batch.example.test:8080");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("clear text"), std::string::npos) << refused.error();
+  client::HttpTargetOptions insecure;
+  insecure.insecure_http = true;
+  EXPECT_TRUE(client::HttpTarget::Create("http://batch.example.test:8080", insecure).ok());
+  EXPECT_TRUE(client::HttpTarget::Create("http://127.0.0.1:8080").ok());
+  EXPECT_TRUE(client::HttpTarget::Create("https://batch.example.test").ok());
+}
+
 TEST(HttpTarget, HostHeaderOmitsDefaultPorts) {
   EXPECT_EQ((*client::HttpTarget::Create("https://batch.tencentcloudapi.com"))->HostHeader(),
             "batch.tencentcloudapi.com");
@@ -69,8 +92,11 @@ class SelfSigned {
     X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
     X509_set_pubkey(cert, key);
     X509_NAME* name = X509_get_subject_name(cert);
+    // A name of its own: two of these in one store must not be taken for each other.
+    std::string common_name = "djharness test " + dir_.filename().string();
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("djharness test"), -1, -1, 0);
+                               reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1,
+                               0);
     X509_set_issuer_name(cert, name);
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
@@ -131,6 +157,32 @@ TEST(Https, TrustedCertificateIsAccepted) {
   auto target = client::HttpTarget::Create(mock.server.Url(), options);
   ASSERT_TRUE(target.ok());
   EXPECT_EQ(DescribeOutcome(**target), "ResourceNotFound.Job");
+}
+
+// --ca-file adds to the system's CAs: stand-in system CAs (OpenSSL reads SSL_CERT_FILE for
+// them) still verify one server while the file verifies another.
+TEST(Https, ACaFileIsTrustedBesideTheSystemCas) {
+  SelfSigned system_ca("IP:127.0.0.1");
+  SelfSigned extra_ca("IP:127.0.0.1");
+  TlsMock by_system(system_ca);
+  TlsMock by_extra(extra_ca);
+  ASSERT_EQ(::setenv("SSL_CERT_FILE", system_ca.cert_file().c_str(), 1), 0);
+  client::HttpTargetOptions options;
+  options.ca_file = extra_ca.cert_file();
+  for (TlsMock* mock : {&by_system, &by_extra}) {
+    auto target = client::HttpTarget::Create(mock->server.Url(), options);
+    ASSERT_TRUE(target.ok()) << target.error();
+    EXPECT_EQ(DescribeOutcome(**target), "ResourceNotFound.Job") << mock->server.Url();
+  }
+  ::unsetenv("SSL_CERT_FILE");
+}
+
+TEST(Https, AnUnreadableCaFileIsRefusedUpFront) {
+  client::HttpTargetOptions options;
+  options.ca_file = "/nonexistent/ca.pem";
+  auto target = client::HttpTarget::Create("https://batch.example.test", options);
+  ASSERT_FALSE(target.ok());
+  EXPECT_NE(target.error().find("/nonexistent/ca.pem"), std::string::npos) << target.error();
 }
 
 TEST(Https, UntrustedCertificateIsRefused) {

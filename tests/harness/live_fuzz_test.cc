@@ -54,20 +54,50 @@ struct FakeTime {
   }
 };
 
-LiveFuzzResult Campaign(mock::FaultSet faults, std::int64_t requests, bool control = true) {
-  mock::MockConfig config;
-  config.control = true;
-  config.faults = std::move(faults);
+// Records every request on its way to the mock.
+class Recording final : public client::Target {
+ public:
+  explicit Recording(client::Target& inner) : inner_(inner) {}
+  client::SendResult Send(const protocol::HttpRequest& r) override {
+    sent.push_back(r);
+    return inner_.Send(r);
+  }
+  std::string HostHeader() const override { return inner_.HostHeader(); }
+  std::string Name() const override { return inner_.Name(); }
+  std::vector<protocol::HttpRequest> sent;
+
+ private:
+  client::Target& inner_;
+};
+
+struct Recorded {
+  LiveFuzzResult result;
+  std::vector<protocol::HttpRequest> sent;  // every request but the control extension's
+};
+
+// A campaign of `requests` mutated requests against the in-process mock (with its control
+// extension or without), on fake time.
+Recorded RecordedCampaign(const mock::MockConfig& config, std::int64_t requests, bool control,
+                          const protocol::Credentials& credentials = MainCredentials()) {
   mock::MockService service(
       config, [] { return kNow; }, [] { return std::int64_t{0}; });
-  client::InProcessTarget target(service);
+  client::InProcessTarget inner(service);
+  Recording target(inner);
   FakeTime time;
   LiveFuzzConfig c;
   c.corpus = Corpus();
   c.max_requests = requests;
   c.max_seconds = 1e9;
   time.Into(c);
-  return FuzzLive(target, control ? &target : nullptr, MainCredentials(), c);
+  LiveFuzzResult r = FuzzLive(target, control ? &inner : nullptr, credentials, c);
+  return {std::move(r), std::move(target.sent)};
+}
+
+LiveFuzzResult Campaign(mock::FaultSet faults, std::int64_t requests, bool control = true) {
+  mock::MockConfig config;
+  config.control = true;
+  config.faults = std::move(faults);
+  return RecordedCampaign(config, requests, control).result;
 }
 
 TEST(LiveFuzz, TheCorrectMockGivesNoFinding) {
@@ -102,22 +132,6 @@ TEST(LiveFuzz, EnvelopeFaultsAreFoundUnderTheirClauses) {
   }
 }
 
-// Records every request on its way to the mock.
-class Recording final : public client::Target {
- public:
-  explicit Recording(client::Target& inner) : inner_(inner) {}
-  client::SendResult Send(const protocol::HttpRequest& r) override {
-    sent.push_back(r);
-    return inner_.Send(r);
-  }
-  std::string HostHeader() const override { return inner_.HostHeader(); }
-  std::string Name() const override { return inner_.Name(); }
-  std::vector<protocol::HttpRequest> sent;
-
- private:
-  client::Target& inner_;
-};
-
 // An independent reading of "names a job": the lenient grammar, case-insensitive, in the
 // raw bytes and in their strict percent-decoding.
 std::vector<std::string> NamedIds(const protocol::HttpRequest& r) {
@@ -138,22 +152,12 @@ std::vector<std::string> NamedIds(const protocol::HttpRequest& r) {
 }
 
 TEST(LiveFuzz, WithoutControlNoRequestNamesAJobButTheCanaryAndNoJobIsSubmitted) {
-  mock::MockConfig config;  // no control: the harness may not create or reset anything
-  mock::MockService service(
-      config, [] { return kNow; }, [] { return std::int64_t{0}; });
-  client::InProcessTarget inner(service);
-  Recording target(inner);
-  FakeTime time;
-  LiveFuzzConfig c;
-  c.corpus = Corpus();
-  c.max_requests = 2000;
-  c.max_seconds = 1e9;
-  time.Into(c);
-  LiveFuzzResult r = FuzzLive(target, nullptr, MainCredentials(), c);
+  // No control: the harness may not create or reset anything.
+  auto [r, sent_all] = RecordedCampaign(mock::MockConfig{}, 2000, false);
   ASSERT_FALSE(r.fatal) << *r.fatal;
   EXPECT_EQ(r.mutated, 2000);
-  ASSERT_EQ(static_cast<std::int64_t>(target.sent.size()), r.requests);
-  for (const protocol::HttpRequest& sent : target.sent) {
+  ASSERT_EQ(static_cast<std::int64_t>(sent_all.size()), r.requests);
+  for (const protocol::HttpRequest& sent : sent_all) {
     for (const std::string& id : NamedIds(sent)) {
       EXPECT_EQ(id, planted::kCanaryId) << id << " in\n" << protocol::FormatRequestBytes(sent);
     }
@@ -224,6 +228,46 @@ TEST(LiveFuzz, ResignedRequestsVerifyInEveryStyle) {
     // Without re-signing, the change is caught.
     EXPECT_FALSE(mock::ReadApiRequest(mock::MockConfig{}, changed, kNow).ok());
   }
+}
+
+TEST(LiveFuzz, ResignPutsInTheSessionTokenInEveryStyle) {
+  protocol::Credentials creds = MainCredentials();
+  creds.token = "resignSessionToken01";
+  for (const protocol::HttpRequest& original : Corpus()) {
+    auto resigned = Resign(original, creds, kNow + 60, 7);
+    ASSERT_TRUE(resigned.has_value()) << protocol::FormatRequestBytes(original);
+    auto wire = protocol::ParseWire(*resigned);
+    ASSERT_TRUE(wire.ok()) << wire.error().detail;
+    EXPECT_EQ(wire->token, creds.token) << protocol::FormatRequestBytes(*resigned);
+    EXPECT_TRUE(mock::ReadApiRequest(mock::MockConfig{}, *resigned, kNow + 60).ok());
+  }
+}
+
+// Cuts and flips of a query or form body are made before the real credential goes in: every
+// request carries the SecretId and the session token whole, or not at all, never a piece.
+TEST(LiveFuzz, RequestsCarryTheCredentialWholeOrNotAtAll) {
+  const protocol::Credentials creds{"AKIDwholeOrNothing7Qx2Lm9Vb4", "wholeOrNothingKey5Hd8Wq1",
+                                    "wholeOrNothingToken4Gs9Ke2"};
+  mock::MockConfig config;
+  config.control = true;
+  config.credentials = {{creds.secret_id, creds.secret_key, ""}};
+  auto [r, sent_all] = RecordedCampaign(config, 400, true, creds);
+  ASSERT_FALSE(r.fatal) << *r.fatal;
+  EXPECT_GT(r.mutations["bytes"], 20);
+  int with_token = 0;
+  for (const protocol::HttpRequest& sent : sent_all) {
+    std::string bytes = protocol::FormatRequestBytes(sent);
+    with_token += bytes.find(creds.token) != std::string::npos ? 1 : 0;
+    std::string rest = client::HideCredentials(bytes, creds);
+    for (const std::string& secret : {creds.secret_id, creds.token}) {
+      for (std::size_t i = 0; i + 10 <= secret.size(); i += 3) {
+        ASSERT_EQ(rest.find(secret.substr(i, 10)), std::string::npos)
+            << "a piece of " << secret << " in\n"
+            << bytes;
+      }
+    }
+  }
+  EXPECT_GT(with_token, 300);
 }
 
 // Over loopback HTTP: a mock that holds some requests (fault "hangs", for a minute) costs the

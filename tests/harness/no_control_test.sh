@@ -67,7 +67,7 @@ PY
 }
 
 # 1. A full run.
-"$djharness" run --target "$url" --seed 3 --runs 20 --rate-runs 2 --owned-runs 3 \
+"$djharness" run --target "$url" --seed 3 --runs 6 --max-steps 20 --rate-runs 2 --owned-runs 2 \
   --report-dir "$tmp/full" >"$tmp/full.out" 2>&1
 rc=$?
 [[ $rc -eq 0 ]] || { cat "$tmp/full.out" >&2; fail "the full run exited $rc, not 0"; }

@@ -52,8 +52,8 @@ DriverConfig OwnedConfig(MockFixture& f) {
 }
 
 ApiCall On(Action action, int n) {
-  return ApiCall{{action, {{"JobId", OwnedRef(n)}}}, protocol::Style::kApi3Post, Encoding{},
-                 WireFault::kNone};
+  return ApiCall{
+      {action, {{"JobId", OwnedRef(n)}}}, protocol::Style::kApi3Post, Encoding{}, WireFault::kNone};
 }
 
 std::vector<Finding> RunAll(Driver& d, const std::vector<Step>& steps) {
@@ -68,7 +68,8 @@ std::vector<Finding> RunAll(Driver& d, const std::vector<Step>& steps) {
 
 std::string Text(const std::vector<Finding>& findings) {
   std::string out;
-  for (const auto& f : findings) out += std::string(model::ClauseId(f.clause)) + ": " + f.message + "\n";
+  for (const auto& f : findings)
+    out += std::string(model::ClauseId(f.clause)) + ": " + f.message + "\n";
   return out;
 }
 

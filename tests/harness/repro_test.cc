@@ -445,6 +445,20 @@ TEST(ReproScript, ASessionTokenIsSentAndSignedInEveryStyle) {
   EXPECT_EQ(run.Outcomes(), std::vector<std::string>(steps.size() - 1, "success")) << run.Context();
 }
 
+TEST(ReproScript, PlainHttpToAHostThatIsNotLoopbackIsRefused) {
+  std::string script = ReproScript(
+      {Delete("job-aaaaaaaa")}, {"http://batch.example.test:8080", "none", false, "ap-guangzhou"});
+  std::vector<std::string> creds = {"TENCENTCLOUD_SECRET_ID=x", "TENCENTCLOUD_SECRET_KEY=y"};
+  ScriptRun run = RunScript(script, creds);
+  EXPECT_EQ(run.exit_code, 2) << run.Context();
+  EXPECT_NE(run.err.find("clear text"), std::string::npos) << run.Context();
+  EXPECT_TRUE(run.Outcomes().empty()) << run.Context();
+  creds.push_back("DJ_TARGET=http://127.attacker.example.test:8080");
+  run = RunScript(script, creds);
+  EXPECT_EQ(run.exit_code, 2) << run.Context();
+  EXPECT_NE(run.err.find("DJ_INSECURE_HTTP"), std::string::npos) << run.Context();
+}
+
 TEST(ReproScript, WithoutCredentialsItStopsAndSaysWhy) {
   std::string script =
       ReproScript({Delete("job-aaaaaaaa")}, {"http://127.0.0.1:9", "", false, "ap-guangzhou"});
