@@ -1,6 +1,7 @@
 // The possible states of a job that moves on its own.
 #include "models/possible.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 namespace dj::model {
@@ -215,10 +216,45 @@ std::vector<Phase> PossibleJob::Phases() const {
 }
 
 std::string PossibleJob::Text() const {
+  // Job states grouped by the instance summaries they may have, e.g.
+  // "SUBMITTED, PENDING or RUNNING (any instances); SUCCEED (instances completed)".
+  std::vector<std::pair<unsigned, std::vector<State>>> groups;
+  for (State s : kAllStates) {
+    unsigned mask = 0;
+    for (std::size_t i = 0; i < kInstancesCount; ++i) {
+      if (phases_.test(Index({s, static_cast<Instances>(i)}))) mask |= 1u << i;
+    }
+    if (mask == 0) continue;
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [mask](const auto& g) { return g.first == mask; });
+    if (it == groups.end()) {
+      groups.push_back({mask, {s}});
+    } else {
+      it->second.push_back(s);
+    }
+  }
+  auto join = [](const std::vector<std::string>& words) {
+    std::string out;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      out += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+    }
+    return out;
+  };
+  std::vector<std::string> parts;
+  for (const auto& [mask, states] : groups) {
+    std::vector<std::string> names, instances;
+    for (State s : states) names.emplace_back(StateName(s));
+    for (std::size_t i = 0; i < kInstancesCount; ++i) {
+      if (mask & (1u << i)) instances.emplace_back(InstancesName(static_cast<Instances>(i)));
+    }
+    std::string what = mask == (1u << kInstancesCount) - 1 ? "any instances" : join(instances);
+    parts.push_back(join(names) + " (" + what + ")");
+  }
+  if (may_be_gone_) parts.emplace_back("deleted");
+  if (parts.empty()) return "nothing";
   std::string out;
-  for (const Phase& p : Phases()) out += (out.empty() ? "" : "; ") + PhaseText(p);
-  if (may_be_gone_) out += out.empty() ? "deleted" : "; deleted";
-  return out.empty() ? "nothing" : out;
+  for (const auto& part : parts) out += (out.empty() ? "" : "; ") + part;
+  return out;
 }
 
 }  // namespace dj::model

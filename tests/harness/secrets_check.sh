@@ -48,11 +48,16 @@ trap 'exit 1' INT TERM HUP
 
 # start_mock NAME ARG...: start `djharness mock --port 0 --control --log` with the credentials and
 # ARGs; its first line is read through a FIFO (no sleeping); sets REPLY to its URL.
+# `start_mock NAME --no-control ARG...` leaves the control extension off.
 start_mock() {
-  local name=$1 fd line
+  local name=$1 fd line control=(--control)
   shift
+  if [[ ${1-} == --no-control ]]; then
+    control=()
+    shift
+  fi
   mkfifo "$tmp/$name.fifo"
-  "$djharness" mock --port 0 --control --log --secret-id "$secret_id" --secret-key "$secret_key" \
+  "$djharness" mock --port 0 "${control[@]}" --log --secret-id "$secret_id" --secret-key "$secret_key" \
     "$@" >"$tmp/$name.fifo" 2>"$tmp/logs/$name.mock-log" &
   mock_pids+=($!)
   exec {fd}<"$tmp/$name.fifo"
@@ -86,7 +91,15 @@ clean=$REPLY
 start_mock faulty --fault second-delete-succeeds --fault errors-not-200
 faulty=$REPLY
 
+start_mock owned --no-control --autoprogress-ms 50 --foreign 5
+owned=$REPLY
+
 reports=$tmp/reports
+# Without control: the run's own jobs, their ledger, and cleanup reading it back.
+harness run-owned 0 run --target "$owned" --runs 3 --seed 11 --properties owned-jobs,auth-common \
+  --report-dir "$reports/run-owned"
+[[ -s $reports/run-owned/ledger.jsonl ]] || fail "the run without control wrote no ledger"
+harness cleanup 0 cleanup "$reports/run-owned/ledger.jsonl"
 harness run-clean 0 run --target "$clean" --runs 5 --seed 11 --report-dir "$reports/run-clean"
 harness run-faulty 1 run --target "$faulty" --runs 5 --seed 11 --report-dir "$reports/run-faulty"
 scripts=("$reports"/run-faulty/repro-*.sh)
