@@ -21,6 +21,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr std::string_view kVersion = "0.1.0";
+// Histories per property without control, when --runs is not given.
+constexpr int kRealTimeRuns = 25;
 
 // The first SIGINT or SIGTERM stops the run after the request in flight, so that the ledger
 // holds every job the target made; a second one ends the process at once.
@@ -240,6 +242,10 @@ int RunRun(const ParsedFlags& flags) {
   fs::create_directories(dir, ec);
   if (ec) return fail({2, "--report-dir: cannot create " + dir.string() + ": " + ec.message()});
   std::string owned_note;
+  if (setup->control == nullptr && !flags.Has("runs")) {
+    // Real time: DeleteJob at 90 % of 2/s makes 200 histories per property about an hour.
+    config.runs = kRealTimeRuns;
+  }
   if (setup->control == nullptr) {
     auto owned = SetUpOwnedJobs(flags, *setup, dir, config.driver, owned_note, !dry_run);
     if (!owned) return fail(owned.error());
