@@ -503,9 +503,17 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   if (driver_config.budget) add_legs(true);
   add_legs(false);
   if (driver_config.budget) {
-    // With a budget the plan goes first of all: the most clauses for its requests.
+    // With a budget the plan goes first of all, then the short passes cheapest per clause
+    // first (a planted wire fault is one request for one clause): the most clauses for the
+    // fewest requests.
     auto plan = std::find_if(legs.begin(), legs.end(), [](const Leg& l) { return l.plan; });
     if (plan != legs.end()) std::rotate(legs.begin(), plan, plan + 1);
+    auto rank = [](const Leg& l) {
+      if (l.plan || !l.short_pass) return l.plan ? 0 : 9;
+      return l.kind == PropertyKind::kAuthCommon ? 1 : l.kind == PropertyKind::kHistories ? 2 : 3;
+    };
+    std::stable_sort(legs.begin(), legs.end(),
+                     [&](const Leg& a, const Leg& b) { return rank(a) < rank(b); });
   }
   bool budget_spent = false;
 

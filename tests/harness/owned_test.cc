@@ -223,3 +223,36 @@ TEST(OwnedJobs, TheOwnedJobsPropertyPassesAndLeavesNothingBehind) {
 
 }  // namespace
 }  // namespace dj::run
+
+namespace dj::run {
+namespace {
+
+TEST(Budget, TheRunSendsNoMoreThanItsBudgetAndSaysSo) {
+  MockFixture f(Via::kInProcess, NoControl());
+  RunConfig config;
+  config.seed = 9;
+  config.runs = 50;
+  config.budget = 40;
+  config.driver = OwnedConfig(f);
+  config.driver.budget = std::make_shared<std::atomic<std::int64_t>>(config.budget);
+  auto results = RunConformance(config, f.target(), nullptr, testing::DefaultCredentials());
+  ASSERT_TRUE(results.ok()) << results.error().message;
+  EXPECT_TRUE(results->budget_spent);
+  EXPECT_LE(results->requests, config.budget);
+  EXPECT_GE(results->requests, config.budget - 5);  // the short passes and the plan used it
+  // The plan ran first: its clauses are judged.
+  for (const auto& c : results->clauses) {
+    if (c.id == "DEL-1" || c.id == "DEL-2" || c.id == "GONE-3") {
+      EXPECT_EQ(c.status, report::Status::kPassed) << c.id;
+    }
+    if (c.status == report::Status::kSkipped && c.id.starts_with("AUTH-")) {
+      EXPECT_NE(c.reason.find("budget"), std::string::npos) << c.id << ": " << c.reason;
+    }
+    EXPECT_NE(c.status, report::Status::kFailed) << c.id;
+  }
+  // Leaving nothing behind is not charged to the budget.
+  EXPECT_TRUE(results->jobs_left.empty());
+}
+
+}  // namespace
+}  // namespace dj::run
