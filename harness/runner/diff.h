@@ -50,6 +50,8 @@ struct DiffAnswer {
   std::string outcome;  // "success", an error code, "no answer", "not sent" (the driver's text)
   int status = 0;       // HTTP status; 0 without an answer
   std::string body;     // the answer's body, whitespace trimmed, cut at kDiffBodyLimit bytes
+
+  friend bool operator==(const DiffAnswer&, const DiffAnswer&) = default;
 };
 inline constexpr std::size_t kDiffBodyLimit = 600;
 
