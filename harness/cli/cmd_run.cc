@@ -125,15 +125,9 @@ int DryRun(const run::RunConfig& config, const Setup& setup, std::ostream& out) 
     }
     std::int64_t steps = 0;
     std::vector<run::Step> first;
-    for (int i = 0; i < runs; ++i) {
-      auto history = run::DiffHistory(gen, kind, i, control);
-      if (!history) {
-        out << "cannot generate: " << history.error().message << "\n";
-        return history.error().exit_code;
-      }
-      if (i == 0) first = *history;
-      steps += static_cast<std::int64_t>(history->size());
-      for (const run::Step& step : *history) {
+    auto count = [&](const std::vector<run::Step>& history) {
+      steps += static_cast<std::int64_t>(history.size());
+      for (const run::Step& step : history) {
         if (const auto* call = std::get_if<run::ApiCall>(&step)) {
           if (call->request.action != model::Action::kDeleteJob &&
               call->request.action != model::Action::kTerminateJob)
@@ -145,9 +139,24 @@ int DryRun(const run::RunConfig& config, const Setup& setup, std::ostream& out) 
           ++mutating["SubmitJob"];
         }
       }
+    };
+    bool plan = kind == run::PropertyKind::kOwnedJobs;
+    if (plan) {
+      first = run::OwnedJobsPlan();
+      count(first);
     }
-    out << "\nproperty " << run::PropertyName(kind) << ": " << runs << " histories, " << steps
-        << " steps; the first:\n";
+    for (int i = 0; i < runs; ++i) {
+      auto history = run::DiffHistory(gen, kind, i, control);
+      if (!history) {
+        out << "cannot generate: " << history.error().message << "\n";
+        return history.error().exit_code;
+      }
+      if (first.empty()) first = *history;
+      count(*history);
+    }
+    out << "\nproperty " << run::PropertyName(kind) << ": " << (plan ? "its plan, then " : "")
+        << runs << " histories, " << steps << " steps; " << (plan ? "the plan" : "the first")
+        << ":\n";
     for (std::size_t i = 0; i < first.size(); ++i)
       out << "  " << i + 1 << ". " << run::Describe(first[i]) << "\n";
   }
