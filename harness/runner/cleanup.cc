@@ -1,5 +1,6 @@
 // Cleanup of the run's own jobs from a ledger (`djharness cleanup`, and the end of every run
 // without control).
+#include "harness/protocol/envelope.h"
 #include "harness/runner/runner.h"
 
 namespace dj::run {
@@ -21,10 +22,9 @@ std::vector<std::string> FindByName(Driver& driver, const std::string& name) {
   json filter = json::array({{{"Name", "job-name"}, {"Values", {name}}}});
   driver.Execute(Call(Action::kDescribeJobs, {{"Filters", filter}, {"Limit", 100}}));
   std::vector<std::string> ids;
-  const Recorded& r = driver.trace().back();
-  json body = json::parse(r.response.body, nullptr, false);
-  if (body.is_discarded() || !body.contains("Response")) return ids;
-  const json& set = body["Response"].value("JobSet", json::array());
+  protocol::Answer answer = protocol::ParseAnswer(driver.trace().back().response);
+  if (!answer.IsSuccess()) return ids;
+  const json& set = answer.response.value("JobSet", json::array());
   if (!set.is_array()) return ids;
   for (const json& e : set) {
     // Only a job with exactly the run's unique name is ours.
@@ -87,7 +87,8 @@ CleanupReport CleanUp(const LedgerContents& ledger, client::Target& target,
       // A limit the run (or another client) filled just before is transient: wait and retry.
       for (int attempt = 0; attempt < kDeleteAttempts && state()->CanExist(); ++attempt) {
         driver.Execute(Call(Action::kDeleteJob, {{"JobId", ref}}));
-        if (!driver.trace().back().outcome.starts_with("RequestLimitExceeded")) break;
+        auto code = protocol::ParseAnswer(driver.trace().back().response).code;
+        if (!code || !model::IsRateLimitCode(*code)) break;
         config.sleep_ms(kLimitBackoffMs);
       }
       if (state()->CertainlyGone()) {

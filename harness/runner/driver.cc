@@ -438,10 +438,12 @@ std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
     }
   }
   // GONE-2: a listing never shows a deleted job.
-  bool any_deleted =
-      store_.AnyDeleted() || std::any_of(owned_.begin(), owned_.end(),
-                                         [](const auto& o) { return o.second.CertainlyGone(); });
-  if (action == model::Action::kDescribeJobs && x.answer.IsSuccess() && any_deleted) {
+  auto any_deleted = [this] {
+    return store_.AnyDeleted() || std::any_of(owned_.begin(), owned_.end(), [](const auto& o) {
+             return o.second.CertainlyGone();
+           });
+  };
+  if (action == model::Action::kDescribeJobs && x.answer.IsSuccess() && any_deleted()) {
     Check(Clause::kGoneListed);
     auto set = x.answer.response.find("JobSet");
     if (set != x.answer.response.end() && set->is_array()) {

@@ -493,23 +493,19 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
     bool plan = false;        // the owned-jobs plan instead of generated histories
   };
   std::vector<Leg> legs;
-  auto add_legs = [&](bool short_pass) {
-    for (PropertyKind kind : config.properties) {
-      if (kind == PropertyKind::kOwnedJobs && !short_pass) legs.push_back({kind, false, true});
-      if (kind != PropertyKind::kOwnedJobs || !driver_config.budget || !short_pass)
-        legs.push_back({kind, short_pass, false});
-    }
-  };
-  if (driver_config.budget) add_legs(true);
-  add_legs(false);
+  for (PropertyKind kind : config.properties) {
+    if (kind == PropertyKind::kOwnedJobs) legs.push_back({kind, false, true});
+    legs.push_back({kind, false, false});
+    if (driver_config.budget && kind != PropertyKind::kOwnedJobs)
+      legs.push_back({kind, true, false});
+  }
   if (driver_config.budget) {
     // With a budget the plan goes first of all, then the short passes cheapest per clause
-    // first (a planted wire fault is one request for one clause): the most clauses for the
-    // fewest requests.
-    auto plan = std::find_if(legs.begin(), legs.end(), [](const Leg& l) { return l.plan; });
-    if (plan != legs.end()) std::rotate(legs.begin(), plan, plan + 1);
+    // first (a planted wire fault is one request for one clause), then the full runs: the
+    // most clauses for the fewest requests.
     auto rank = [](const Leg& l) {
-      if (l.plan || !l.short_pass) return l.plan ? 0 : 9;
+      if (l.plan) return 0;
+      if (!l.short_pass) return 4;
       return l.kind == PropertyKind::kAuthCommon ? 1 : l.kind == PropertyKind::kHistories ? 2 : 3;
     };
     std::stable_sort(legs.begin(), legs.end(),
