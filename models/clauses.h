@@ -28,7 +28,8 @@ inline constexpr std::array kAllClauses = {
 };
 
 enum class Profile : unsigned char { kStrict, kLenient };
-enum class Needs : unsigned char { kAny, kControl };
+// kOwnJobs: the control extension, or (without it) jobs the run submits itself (owned-jobs).
+enum class Needs : unsigned char { kAny, kOwnJobs, kControl };
 
 // What an answer may be.
 enum class OutcomeKind : unsigned char {

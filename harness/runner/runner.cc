@@ -390,6 +390,13 @@ std::string SkipReason(std::string_view id, const RunConfig& config, bool contro
   });
   if (needs_control && !control)
     return "needs the conformance control extension, which the target does not offer";
+  bool needs_own_jobs = std::all_of(rows.begin(), rows.end(), [](Clause c) {
+    return model::Info(c).needs == model::Needs::kOwnJobs;
+  });
+  if (needs_own_jobs && !control &&
+      (!ran(PropertyKind::kOwnedJobs) || !config.driver.job_definition.is_object()))
+    return "needs the control extension or jobs of the run's own (the owned-jobs property, with "
+           "--job-definition and --slow-job-definition)";
   if (id == "RL-4") {
     if (config.driver.profile == model::Profile::kLenient)
       return "lenient profile: a real account may share one limit among its credentials";

@@ -256,3 +256,32 @@ TEST(Budget, TheRunSendsNoMoreThanItsBudgetAndSaysSo) {
 
 }  // namespace
 }  // namespace dj::run
+
+namespace dj::run {
+namespace {
+
+TEST(OwnedJobs, WithoutDefinitionsDel1AndDel2SayWhatTheyNeed) {
+  MockFixture f(Via::kInProcess, NoControl());
+  RunConfig config;
+  config.seed = 2;
+  config.runs = 2;
+  config.properties = {PropertyKind::kHistories, PropertyKind::kOwnedJobs};
+  config.driver = OwnedConfig(f);
+  config.driver.job_definition = nullptr;
+  config.driver.slow_job_definition = nullptr;
+  auto results = RunConformance(config, f.target(), nullptr, testing::DefaultCredentials());
+  ASSERT_TRUE(results.ok()) << results.error().message;
+  for (const auto& c : results->clauses) {
+    if (c.id == "DEL-1" || c.id == "DEL-2") {
+      EXPECT_EQ(c.status, report::Status::kSkipped) << c.id;
+      EXPECT_NE(c.reason.find("--job-definition"), std::string::npos) << c.id << ": " << c.reason;
+    }
+    if (c.id == "DEL-3") {
+      EXPECT_NE(c.reason.find("needs the conformance control extension"), std::string::npos)
+          << c.reason;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace dj::run
