@@ -68,6 +68,38 @@ bool IsDeletableIfInterruptedCompleted(const Job& job) {
   return CompletedOrInterrupted(job.state) && AllInstances(job, CompletedOrInterrupted);
 }
 
+std::optional<State> WorstInstanceState(const Job& job) {
+  // Higher is worse.
+  auto badness = [](State s) {
+    switch (s) {
+      case State::kSucceed:
+        return 0;
+      case State::kFailed:
+        return 1;
+      case State::kFailedInterrupted:
+        return 2;
+      case State::kRunning:
+        return 3;
+      case State::kStarting:
+        return 4;
+      case State::kRunnable:
+        return 5;
+      case State::kPending:
+        return 6;
+      case State::kSubmitted:
+        return 7;
+    }
+    return 8;
+  };
+  std::optional<State> worst;
+  for (const Task& t : job.tasks) {
+    for (State s : t.instances) {
+      if (!worst || badness(s) > badness(*worst)) worst = s;
+    }
+  }
+  return worst;
+}
+
 std::array<int, kStateCount> InstanceCounts(const Job& job) {
   std::array<int, kStateCount> counts{};
   for (const Task& t : job.tasks) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -38,6 +39,10 @@ struct Job {
 bool IsDeletable(const Job& job);
 // True when the job would be deletable if FAILED_INTERRUPTED counted as completed (DEL-4).
 bool IsDeletableIfInterruptedCompleted(const Job& job);
+// The instance state furthest from letting the job be deleted, std::nullopt without instances.
+// From worst to best: SUBMITTED, PENDING, RUNNABLE, STARTING, RUNNING (not begun is further
+// from completion than running), FAILED_INTERRUPTED (may be retried), FAILED, SUCCEED.
+std::optional<State> WorstInstanceState(const Job& job);
 // Count of instances per state, in kAllStates order.
 std::array<int, kStateCount> InstanceCounts(const Job& job);
 

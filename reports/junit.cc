@@ -296,27 +296,38 @@ void AppendTestcase(std::string& out, const ClauseResult& clause) {
       out += "/>\n";
       break;
     case Status::kFailed:
+    case Status::kFlaky: {
+      std::string message = clause.failure
+                                ? clause.failure->message
+                                : "failed in " + std::to_string(clause.failures) + " round(s)";
+      // JUnit has no flaky verdict of its own: a flaky clause is a failure that says so.
+      if (clause.status == Status::kFlaky && clause.failure) {
+        message = "FLAKY (reproduced " + std::to_string(clause.failure->reproduced) + " of " +
+                  std::to_string(clause.failure->replays) + " replays): " + message;
+      }
       out += ">\n      <failure";
-      AppendAttribute(out, "message",
-                      clause.failure
-                          ? clause.failure->message
-                          : "failed in " + std::to_string(clause.failures) + " round(s)");
-      AppendAttribute(out, "type", clause.id);
+      AppendAttribute(out, "message", message);
+      AppendAttribute(out, "type",
+                      clause.status == Status::kFlaky ? clause.id + " flaky" : clause.id);
       out += '>';
       AppendEscaped(out, FailureBody(clause), /*attribute=*/false);
       out += "</failure>\n";
       break;
+    }
   }
   out += "    </testcase>\n";
 }
 
 // One line for the run and one per clause, for CI views that show only system-out.
 std::string SystemOut(const Results& r) {
-  std::string text = r.tool + " " + r.version + ": " + std::to_string(r.Count(Status::kPassed)) +
-                     " passed, " + std::to_string(r.Count(Status::kFailed)) + " failed, " +
-                     std::to_string(r.Count(Status::kSkipped)) + " skipped; " +
-                     std::to_string(r.histories) + " histories, " + std::to_string(r.requests) +
-                     " requests in " + Seconds(r.duration_seconds) + " s\n";
+  std::string text =
+      r.tool + " " + r.version + ": " + std::to_string(r.Count(Status::kPassed)) + " passed, " +
+      std::to_string(r.Count(Status::kFailed)) + " failed, " +
+      (r.Count(Status::kFlaky) > 0 ? std::to_string(r.Count(Status::kFlaky)) + " flaky, "
+                                   : std::string()) +
+      std::to_string(r.Count(Status::kSkipped)) + " skipped; " + std::to_string(r.histories) +
+      " histories, " + std::to_string(r.requests) + " requests in " + Seconds(r.duration_seconds) +
+      " s\n";
   for (const ClauseResult& c : r.clauses) {
     text += c.id + " " + std::string(StatusName(c.status)) + " (" + std::to_string(c.checks) +
             " checks)\n";
@@ -341,7 +352,8 @@ std::string JunitXml(const Results& results, std::string_view hostname) {
   AppendAttribute(out, "timestamp", timestamp);
   AppendAttribute(out, "hostname", host);
   AppendAttribute(out, "tests", std::to_string(results.clauses.size()));
-  AppendAttribute(out, "failures", std::to_string(results.Count(Status::kFailed)));
+  AppendAttribute(out, "failures",
+                  std::to_string(results.Count(Status::kFailed) + results.Count(Status::kFlaky)));
   AppendAttribute(out, "errors", "0");
   AppendAttribute(out, "skipped", std::to_string(results.Count(Status::kSkipped)));
   AppendAttribute(out, "time", Seconds(results.duration_seconds));

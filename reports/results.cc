@@ -13,6 +13,8 @@ std::string_view StatusName(Status s) {
       return "passed";
     case Status::kFailed:
       return "failed";
+    case Status::kFlaky:
+      return "flaky";
     case Status::kSkipped:
       return "skipped";
   }
@@ -24,6 +26,7 @@ Status StatusFrom(const json& j) {
   std::string s = j.get<std::string>();
   if (s == "passed") return Status::kPassed;
   if (s == "failed") return Status::kFailed;
+  if (s == "flaky") return Status::kFlaky;
   if (s == "skipped") return Status::kSkipped;
   throw json::other_error::create(501, "unknown status " + s, &j);
 }
@@ -34,7 +37,7 @@ int Results::Count(Status s) const {
                                         [&](const ClauseResult& c) { return c.status == s; }));
 }
 
-int Results::ExitCode() const { return Count(Status::kFailed) > 0 ? 1 : 0; }
+int Results::ExitCode() const { return Count(Status::kFailed) + Count(Status::kFlaky) > 0 ? 1 : 0; }
 
 void to_json(json& j, const Exchange& e) {
   j = {{"step", e.step},     {"kind", e.kind},       {"request", e.request},
@@ -44,6 +47,7 @@ void to_json(json& j, const Exchange& e) {
     j["started_ms"] = e.started_ms;
     j["ended_ms"] = e.ended_ms;
   }
+  if (e.at_ms >= 0) j["at_ms"] = e.at_ms;
 }
 void from_json(const json& j, Exchange& e) {
   e.step = j.at("step").get<std::string>();
@@ -55,6 +59,7 @@ void from_json(const json& j, Exchange& e) {
   e.thread = j.value("thread", -1);
   e.started_ms = j.value("started_ms", 0.0);
   e.ended_ms = j.value("ended_ms", 0.0);
+  e.at_ms = j.value("at_ms", -1.0);
 }
 
 void to_json(json& j, const FailureReport& f) {
@@ -69,7 +74,9 @@ void to_json(json& j, const FailureReport& f) {
        {"steps", f.steps},
        {"history", f.history},
        {"timeline", f.timeline},
-       {"repro", f.repro}};
+       {"repro", f.repro},
+       {"replays", f.replays},
+       {"reproduced", f.reproduced}};
 }
 void from_json(const json& j, FailureReport& f) {
   f.clause = j.at("clause").get<std::string>();
@@ -84,6 +91,8 @@ void from_json(const json& j, FailureReport& f) {
   f.history = j.at("history").get<std::vector<Exchange>>();
   f.timeline = j.value("timeline", std::string());
   f.repro = j.at("repro").get<std::string>();
+  f.replays = j.value("replays", 0);
+  f.reproduced = j.value("reproduced", 0);
 }
 
 void to_json(json& j, const ClauseResult& c) {
@@ -99,6 +108,52 @@ void from_json(const json& j, ClauseResult& c) {
   c.failures = j.at("failures").get<int>();
   c.reason = j.at("reason").get<std::string>();
   if (!j.at("failure").is_null()) c.failure = j.at("failure").get<FailureReport>();
+}
+
+void to_json(json& j, const DeleteCell& c) {
+  j = {{"job_state", c.job_state},
+       {"instances", c.instances},
+       {"outcomes", c.outcomes},
+       {"findings", c.findings}};
+}
+void from_json(const json& j, DeleteCell& c) {
+  c.job_state = j.at("job_state").get<std::string>();
+  c.instances = j.at("instances").get<std::string>();
+  c.outcomes = j.at("outcomes").get<std::map<std::string, std::int64_t>>();
+  c.findings = j.at("findings").get<std::int64_t>();
+}
+
+void to_json(json& j, const HistoryRow& h) {
+  j = {{"property", h.property}, {"index", h.index}, {"steps", h.steps},
+       {"requests", h.requests}, {"ms", h.ms},       {"failed", h.failed}};
+}
+void from_json(const json& j, HistoryRow& h) {
+  h.property = j.at("property").get<std::string>();
+  h.index = j.at("index").get<int>();
+  h.steps = j.at("steps").get<int>();
+  h.requests = j.at("requests").get<int>();
+  h.ms = j.at("ms").get<double>();
+  h.failed = j.at("failed").get<std::string>();
+}
+
+void to_json(json& j, const ScheduleEntry& e) {
+  j = {{"at_ms", e.at_ms}, {"action", e.action}, {"outcome", e.outcome}, {"finding", e.finding}};
+}
+void from_json(const json& j, ScheduleEntry& e) {
+  e.at_ms = j.at("at_ms").get<double>();
+  e.action = j.at("action").get<std::string>();
+  e.outcome = j.at("outcome").get<std::string>();
+  e.finding = j.at("finding").get<bool>();
+}
+
+void to_json(json& j, const Schedule& s) {
+  j = {{"property", s.property}, {"index", s.index}, {"clock", s.clock}, {"requests", s.requests}};
+}
+void from_json(const json& j, Schedule& s) {
+  s.property = j.at("property").get<std::string>();
+  s.index = j.at("index").get<int>();
+  s.clock = j.at("clock").get<std::string>();
+  s.requests = j.at("requests").get<std::vector<ScheduleEntry>>();
 }
 
 void to_json(json& j, const Results& r) {
@@ -119,8 +174,13 @@ void to_json(json& j, const Results& r) {
        {"summary",
         {{"passed", r.Count(Status::kPassed)},
          {"failed", r.Count(Status::kFailed)},
+         {"flaky", r.Count(Status::kFlaky)},
          {"skipped", r.Count(Status::kSkipped)}}},
-       {"clauses", r.clauses}};
+       {"api_version", r.api_version},
+       {"clauses", r.clauses},
+       {"delete_cells", r.delete_cells},
+       {"rate_schedules", r.rate_schedules},
+       {"history_rows", r.history_rows}};
   if (r.jobs_submitted > 0 || !r.ledger.empty()) {
     j["owned_jobs"] = {
         {"submitted", r.jobs_submitted}, {"ledger", r.ledger}, {"left", r.jobs_left}};
@@ -143,6 +203,11 @@ void from_json(const json& j, Results& r) {
   r.requests = j.at("requests").get<std::int64_t>();
   r.pacing_seconds = j.at("pacing_seconds").get<double>();
   r.clauses = j.at("clauses").get<std::vector<ClauseResult>>();
+  // Absent from results files written before they existed.
+  r.api_version = j.value("api_version", std::string("2017-03-12"));
+  r.delete_cells = j.value("delete_cells", std::vector<DeleteCell>{});
+  r.rate_schedules = j.value("rate_schedules", std::vector<Schedule>{});
+  r.history_rows = j.value("history_rows", std::vector<HistoryRow>{});
   if (auto owned = j.find("owned_jobs"); owned != j.end()) {
     r.jobs_submitted = owned->at("submitted").get<std::int64_t>();
     r.ledger = owned->at("ledger").get<std::string>();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -14,8 +15,12 @@
 
 namespace dj::report {
 
-enum class Status : unsigned char { kPassed, kFailed, kSkipped };
-std::string_view StatusName(Status s);  // "passed", "failed", "skipped"
+// kFlaky: a clause failed during the run, but replaying its shrunk history did not fail the same
+// way every time (FailureReport::replays). Like kFailed it fails the run.
+enum class Status : unsigned char { kPassed, kFailed, kFlaky, kSkipped };
+std::string_view StatusName(Status s);  // "passed", "failed", "flaky", "skipped"
+inline constexpr Status kAllStatuses[] = {Status::kPassed, Status::kFailed, Status::kFlaky,
+                                          Status::kSkipped};
 
 // One request of a recorded history, as people read it (credentials already hidden).
 struct Exchange {
@@ -30,6 +35,9 @@ struct Exchange {
   int thread = -1;
   double started_ms = 0;
   double ended_ms = 0;
+  // When it was sent on the limiter's clock, in ms from the history's start: virtual time with
+  // a control extension, real time without; -1 when not known (control steps).
+  double at_ms = -1;
 };
 
 // The first failure of a clause, shrunk.
@@ -48,6 +56,10 @@ struct FailureReport {
   // empty for the other clauses.
   std::string timeline;
   std::string repro;  // a bash script that replays the history with curl
+  // After the run the shrunk history was replayed `replays` times against a reset target and
+  // broke the same clause `reproduced` times (0 replays: not replayed, e.g. --replays 0).
+  int replays = 0;
+  int reproduced = 0;
 };
 
 struct ClauseResult {
@@ -58,6 +70,47 @@ struct ClauseResult {
   int failures = 0;    // rounds in which it failed
   std::string reason;  // why it was skipped; empty otherwise
   std::optional<FailureReport> failure;
+};
+
+// The DeleteJob requests that reached a job the model knows, grouped by the job's state and the
+// worst state among its task instances (model::WorstInstanceState; "none" without instances).
+struct DeleteCell {
+  std::string job_state;                         // "RUNNING", ...
+  std::string instances;                         // "SUCCEED", ..., or "none"
+  std::map<std::string, std::int64_t> outcomes;  // answer outcome -> count
+  std::int64_t findings = 0;                     // answers among them that broke a clause
+
+  friend bool operator==(const DeleteCell&, const DeleteCell&) = default;
+};
+
+// One history of the run, in a line.
+struct HistoryRow {
+  std::string property;  // "histories", "auth-common", ...
+  int index = 0;         // from 0 within the property's round
+  int steps = 0;
+  int requests = 0;    // API requests sent (control steps not counted)
+  double ms = 0;       // wall-clock time it took
+  std::string failed;  // the clause it broke first, "" when none
+
+  friend bool operator==(const HistoryRow&, const HistoryRow&) = default;
+};
+
+// A rate-limited schedule as sent: each request's time on the limiter's clock and its answer.
+struct ScheduleEntry {
+  double at_ms = 0;      // from the schedule's start
+  std::string action;    // "DeleteJob", ...
+  std::string outcome;   // "success", "RequestLimitExceeded", ...
+  bool finding = false;  // the answer broke a clause
+
+  friend bool operator==(const ScheduleEntry&, const ScheduleEntry&) = default;
+};
+struct Schedule {
+  std::string property;  // "rate-limit"
+  int index = 0;         // the history it came from
+  std::string clock;     // "virtual" (control extension) or "real"
+  std::vector<ScheduleEntry> requests;
+
+  friend bool operator==(const Schedule&, const Schedule&) = default;
 };
 
 struct Results {
@@ -84,8 +137,12 @@ struct Results {
   // --budget: the cap on requests (0 = none), and whether the run stopped at it.
   std::int64_t budget = 0;
   bool budget_spent = false;
+  std::string api_version = "2017-03-12";
+  std::vector<DeleteCell> delete_cells;
+  std::vector<HistoryRow> history_rows;  // every history, in the order run
+  std::vector<Schedule> rate_schedules;  // the first few of the rate-limit property
 
-  // 1 when any clause failed, else 0 (architecture.md exit codes).
+  // 1 when any clause failed or is flaky, else 0 (architecture.md exit codes).
   int ExitCode() const;
   int Count(Status s) const;
 };
@@ -96,6 +153,14 @@ void to_json(nlohmann::json& j, const FailureReport& f);
 void from_json(const nlohmann::json& j, FailureReport& f);
 void to_json(nlohmann::json& j, const ClauseResult& c);
 void from_json(const nlohmann::json& j, ClauseResult& c);
+void to_json(nlohmann::json& j, const DeleteCell& c);
+void from_json(const nlohmann::json& j, DeleteCell& c);
+void to_json(nlohmann::json& j, const HistoryRow& h);
+void from_json(const nlohmann::json& j, HistoryRow& h);
+void to_json(nlohmann::json& j, const ScheduleEntry& e);
+void from_json(const nlohmann::json& j, ScheduleEntry& e);
+void to_json(nlohmann::json& j, const Schedule& s);
+void from_json(const nlohmann::json& j, Schedule& s);
 void to_json(nlohmann::json& j, const Results& r);
 void from_json(const nlohmann::json& j, Results& r);
 

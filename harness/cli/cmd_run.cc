@@ -47,6 +47,7 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
     id.resize(9, ' ');
     std::string status(report::StatusName(c.status));
     if (c.status == report::Status::kFailed) status = "FAILED";
+    if (c.status == report::Status::kFlaky) status = "FLAKY";
     status.resize(8, ' ');
     out << id << status << " " << c.checks << (c.reason.empty() ? "" : "  (" + c.reason + ")")
         << "\n";
@@ -54,8 +55,10 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
   for (const report::ClauseResult& c : r.clauses) {
     if (!c.failure) continue;
     const report::FailureReport& f = *c.failure;
-    out << "\nFAILED " << c.id << ": " << f.message << "\n  " << c.text << "\n  shrunk history ("
-        << f.requests << " requests, property " << f.property << ", seed " << f.seed << "):\n";
+    out << "\n"
+        << (c.status == report::Status::kFlaky ? "FLAKY " : "FAILED ") << c.id << ": " << f.message
+        << "\n  " << c.text << "\n  shrunk history (" << f.requests << " requests, property "
+        << f.property << ", seed " << f.seed << "):\n";
     int n = 0;
     for (const report::Exchange& e : f.history) {
       out << "    " << ++n << ". " << e.step << "  -> " << e.outcome;
@@ -69,20 +72,27 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
     }
     if (!f.timeline.empty()) out << "  the calls that cannot be explained:\n" << f.timeline;
     out << "  found after " << f.requests_to_find << " requests ("
-        << static_cast<int>(f.seconds_to_find * 1000) << " ms)\n";
+        << static_cast<int>(f.seconds_to_find * 1000) << " ms)";
+    if (f.replays > 0) {
+      out << "; replayed " << f.replays << " times, failed again " << f.reproduced << " times"
+          << (c.status == report::Status::kFlaky ? " (FLAKY)" : "");
+    }
+    out << "\n";
     out << "  replay: djharness replay " << results_path.string() << "\n";
     out << "  with curl: " << (results_path.parent_path() / ("repro-" + c.id + ".sh")).string()
         << "  (needs TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY; DJ_TARGET=URL to aim "
            "it)\n";
   }
   out << "\nsummary: " << r.Count(report::Status::kPassed) << " passed, "
-      << r.Count(report::Status::kFailed) << " failed, " << r.Count(report::Status::kSkipped)
-      << " skipped; " << r.histories << " histories, " << r.requests << " requests in "
-      << std::fixed;
+      << r.Count(report::Status::kFailed) << " failed, ";
+  if (r.Count(report::Status::kFlaky) > 0) out << r.Count(report::Status::kFlaky) << " flaky, ";
+  out << r.Count(report::Status::kSkipped) << " skipped; " << r.histories << " histories, "
+      << r.requests << " requests in " << std::fixed;
   out.precision(1);
   out << r.duration_seconds << " s, " << r.pacing_seconds
       << " s of it waiting to stay under rate limits (seed " << r.seed << ")\n";
-  int judged = r.Count(report::Status::kPassed) + r.Count(report::Status::kFailed);
+  int judged = r.Count(report::Status::kPassed) + r.Count(report::Status::kFailed) +
+               r.Count(report::Status::kFlaky);
   out << "coverage: " << judged << " clauses judged with " << r.requests << " requests";
   if (judged > 0) out << " (" << (static_cast<double>(r.requests) / judged) << " per clause)";
   if (r.budget > 0) {

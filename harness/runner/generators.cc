@@ -407,16 +407,6 @@ std::optional<PropertyKind> PropertyFromName(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<State> WorstInstanceState(const model::Job& job) {
-  std::optional<State> worst;
-  for (const model::Task& t : job.tasks) {
-    for (State s : t.instances) {
-      if (!worst || BlockRank(s) > BlockRank(*worst)) worst = s;
-    }
-  }
-  return worst;
-}
-
 rc::Gen<model::Job> GenJob(std::string id) {
   // The worst instance state first (or none: a job without instances), then the rest no worse.
   // Completed states are drawn more often than the others, so that deletable jobs (and with

@@ -68,8 +68,4 @@ bool OwnedRefsValid(const GenModel& model, const Step& step);
 // sequence (fewer steps, simpler steps). `djharness run` and `djharness diff` both draw from it.
 rc::Gen<std::vector<Step>> GenHistory(const GenModel& initial, PropertyKind kind);
 
-// The state whose presence most blocks deletion, among a job's instances: for the
-// (job state, worst instance state) coverage of DEL-*. std::nullopt for a job without instances.
-std::optional<model::State> WorstInstanceState(const model::Job& job);
-
 }  // namespace dj::run

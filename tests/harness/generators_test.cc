@@ -26,7 +26,7 @@ TEST(GenJob, ReachesEveryJobStateAndWorstInstanceStatePair) {
     model::Job job = Sample(GenJob("job-aaaaaaaa"), random);
     EXPECT_LE(job.tasks.size(), 4U);
     for (const auto& t : job.tasks) EXPECT_LE(t.instances.size(), 3U);
-    pairs.insert({job.state, WorstInstanceState(job)});
+    pairs.insert({job.state, model::WorstInstanceState(job)});
   }
   EXPECT_EQ(pairs.size(), model::kStateCount * (model::kStateCount + 1));  // 8 x (8 states + none)
 }

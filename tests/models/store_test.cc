@@ -70,6 +70,34 @@ TEST(Deletable, InstanceCounts) {
   EXPECT_EQ(counts[static_cast<std::size_t>(State::kSucceed)], 0);
 }
 
+TEST(Deletable, WorstInstanceStateOrdersByDistanceFromCompletion) {
+  EXPECT_EQ(WorstInstanceState(MakeJob("j", State::kSucceed, {})), std::nullopt);
+  EXPECT_EQ(WorstInstanceState(MakeJob("j", State::kSucceed, {{State::kSucceed, State::kFailed}})),
+            State::kFailed);
+  EXPECT_EQ(
+      WorstInstanceState(MakeJob("j", State::kRunning,
+                                 {{State::kFailed}, {State::kFailedInterrupted, State::kSucceed}})),
+      State::kFailedInterrupted);
+  EXPECT_EQ(WorstInstanceState(MakeJob("j", State::kRunning,
+                                       {{State::kRunning}, {State::kPending, State::kStarting}})),
+            State::kPending);
+  EXPECT_EQ(WorstInstanceState(MakeJob("j", State::kRunning, {{State::kSubmitted}})),
+            State::kSubmitted);
+}
+
+// The job is deletable exactly when its own state and its worst instance are completed.
+RC_GTEST_PROP(Deletable, WorstInstanceDecidesWithTheJobState, ()) {
+  Job job;
+  job.state = *rc::gen::elementOf(kAllStates);
+  job.tasks = *rc::gen::container<std::vector<Task>>(
+      rc::gen::map(rc::gen::container<std::vector<State>>(rc::gen::elementOf(kAllStates)),
+                   [](std::vector<State> v) {
+                     return Task{"t", std::move(v)};
+                   }));
+  auto worst = WorstInstanceState(job);
+  RC_ASSERT(IsDeletable(job) == (IsCompleted(job.state) && (!worst || IsCompleted(*worst))));
+}
+
 TEST(ControlJson, ParsesTheContractExample) {
   json body =
       json::parse(R"({"JobId": "job-ab12cd34", "JobName": "conformance", "JobState": "SUCCEED",
