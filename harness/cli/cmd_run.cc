@@ -219,7 +219,8 @@ int RunRun(const ParsedFlags& flags) {
   auto rate_runs = Number(flags, "rate-runs", 12, 1, 10000);
   auto owned_runs = Number(flags, "owned-runs", 3, 1, 10000);
   auto budget = Number(flags, "budget", 0, 1, std::numeric_limits<long long>::max());
-  for (const auto* n : {&threads, &slack, &margin_ms, &rate_runs, &owned_runs, &budget}) {
+  auto replays = Number(flags, "replays", 3, 0, 100);
+  for (const auto* n : {&threads, &slack, &margin_ms, &rate_runs, &owned_runs, &budget, &replays}) {
     if (!*n) return fail(n->error());
   }
   config.threads = static_cast<int>(*threads);
@@ -227,6 +228,7 @@ int RunRun(const ParsedFlags& flags) {
   config.driver.rate_margin_ms = *margin_ms;
   config.realtime_rate_runs = static_cast<int>(*rate_runs);
   config.owned_runs = static_cast<int>(*owned_runs);
+  config.replays = static_cast<int>(*replays);
   if (*budget > 0) {
     config.budget = *budget;
     config.driver.budget = std::make_shared<std::atomic<std::int64_t>>(*budget);

@@ -120,6 +120,7 @@ Result<bool> Driver::Begin() {
   refused_since_seen_.clear();
   if (config_.control) judge_->Reset();
   now_ms_ = 0;
+  steps_ = 0;
   if (!config_.control && config_.quiet_start) {
     if (auto quiet = judge_->QuietFrom()) {
       std::int64_t wait = *quiet - config_.steady_ms();
@@ -136,10 +137,12 @@ Result<bool> Driver::Begin() {
       return Failure{reset.error()};
     }
   }
+  history_origin_ms_ = LimiterNow();
   return true;
 }
 
 std::vector<Finding> Driver::Execute(const Step& step) {
+  ++steps_;
   std::string text = Describe(step);
   if (config_.interrupted != nullptr && config_.interrupted->load()) {
     fatal_ = std::string(kInterrupted);
@@ -173,7 +176,7 @@ std::vector<Finding> Driver::Execute(const Step& step) {
 
 std::vector<Finding> Driver::RunCreate(const CreateJob& create, const std::string& step) {
   auto id = control_->PutJob(model::ToControlJson(create.job));
-  Recorded r{step, "control", {}, std::nullopt, {}, id ? "created" : "control failed", {}};
+  Recorded r = ControlRecord(step, id ? "created" : "control failed");
   trace_.push_back(std::move(r));
   if (!id) {
     fatal_ = id.error();
@@ -187,8 +190,7 @@ std::vector<Finding> Driver::RunCreate(const CreateJob& create, const std::strin
 
 std::vector<Finding> Driver::RunAdvance(const AdvanceClock& advance, const std::string& step) {
   auto now = control_->AdvanceClock(advance.ms);
-  trace_.push_back(
-      {step, "control", {}, std::nullopt, {}, now ? "advanced" : "control failed", {}});
+  trace_.push_back(ControlRecord(step, now ? "advanced" : "control failed"));
   if (!now) {
     fatal_ = now.error();
   } else {
@@ -199,7 +201,7 @@ std::vector<Finding> Driver::RunAdvance(const AdvanceClock& advance, const std::
 
 std::vector<Finding> Driver::RunPause(const Pause& pause, const std::string& step) {
   if (pause.ms > 0) config_.sleep_ms(pause.ms);
-  trace_.push_back({step, "control", {}, std::nullopt, {}, "waited", {}});
+  trace_.push_back(ControlRecord(step, "waited"));
   return {};
 }
 
@@ -597,6 +599,13 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
   protocol::HttpRequest encoded =
       EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call), config_.skew_margin_s);
   Expectation expected = Expect(call, encoded);
+  // The job a DeleteJob reaches, as the model has it before the answer (for the coverage cells).
+  std::optional<DeleteCellKey> cell;
+  if (call.request.action == model::Action::kDeleteJob && expected.reached_model && id) {
+    if (const model::Job* job = store_.Find(*id)) {
+      cell = DeleteCellKey{job->state, model::WorstInstanceState(*job)};
+    }
+  }
   std::int64_t sent = LimiterNow();
   client::Exchange x = api_.SendEncoded(std::move(encoded));
   ++requests_;
@@ -624,6 +633,13 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
     Observe(call, x);
   }
   Record(step, "api", x, judged);
+  trace_.back().action = std::string(model::ActionName(call.request.action));
+  trace_.back().at_ms = static_cast<double>(sent - history_origin_ms_);
+  if (cell) {
+    DeleteCellTally& tally = delete_cells_[*cell];
+    ++tally.outcomes[trace_.back().outcome];
+    if (!judged.empty()) ++tally.findings;
+  }
   result.findings.insert(result.findings.end(), judged.begin(), judged.end());
   result.clause = expected.clause;
   result.limited = limited;
@@ -637,7 +653,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
 std::vector<Finding> Driver::RunApi(const ApiCall& call, const std::string& step) {
   auto resolved = Resolve(call);
   if (!resolved) {
-    trace_.push_back({step, "control", {}, std::nullopt, {}, "skipped: its job was not made", {}});
+    trace_.push_back(ControlRecord(step, "skipped: its job was not made"));
     return {};
   }
   return RunOne(*resolved, step).findings;

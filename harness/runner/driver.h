@@ -112,6 +112,31 @@ struct Recorded {
   int thread = -1;  // a batch's calls: which thread sent it, and when (ms from the batch's start)
   double started_ms = 0;
   double ended_ms = 0;
+  std::string action;  // the API action, for API requests
+  // When it was sent on the limiter's clock (virtual with control, steady without), in ms from
+  // the history's Begin(); -1 for control steps and the calls of a batch.
+  double at_ms = -1;
+};
+
+// A step that sent no API request (a control request, a pause, a skipped call).
+inline Recorded ControlRecord(std::string step, std::string outcome) {
+  Recorded r;
+  r.step = std::move(step);
+  r.kind = "control";
+  r.outcome = std::move(outcome);
+  return r;
+}
+
+// The DeleteJob requests on a job the model knew, by (job state, worst instance state): what
+// was answered, and how many of the answers broke a clause.
+struct DeleteCellKey {
+  model::State job_state = model::State::kSubmitted;
+  std::optional<model::State> instances;  // std::nullopt: no instances
+  auto operator<=>(const DeleteCellKey&) const = default;
+};
+struct DeleteCellTally {
+  std::map<std::string, std::int64_t> outcomes;
+  std::int64_t findings = 0;
 };
 
 class Driver {
@@ -132,6 +157,8 @@ class Driver {
   // How many answers were judged under each clause row, over the driver's life.
   const std::map<model::Clause, int>& checks() const { return checks_; }
   std::int64_t requests() const { return requests_; }
+  int steps() const { return steps_; }  // steps executed since Begin()
+  const std::map<DeleteCellKey, DeleteCellTally>& delete_cells() const { return delete_cells_; }
   double pacing_seconds() const { return static_cast<double>(pacing_ms_) / 1000.0; }
   const model::Store& store() const { return store_; }
   // Take a job of the run's own (from a ledger, for cleanup) as the history's next "@owned-N",
@@ -238,6 +265,9 @@ class Driver {
   std::set<std::string, std::less<>> refused_since_seen_;  // own jobs with a refused DeleteJob
 
   std::vector<Recorded> trace_;
+  int steps_ = 0;
+  std::int64_t history_origin_ms_ = 0;                     // LimiterNow() at Begin()
+  std::map<DeleteCellKey, DeleteCellTally> delete_cells_;  // over the driver's life
   std::map<model::Clause, int> checks_;
   std::optional<std::string> fatal_;
   std::int64_t requests_ = 0;

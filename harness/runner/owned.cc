@@ -68,8 +68,7 @@ std::vector<Finding> Driver::RunSubmit(const Submit& submit, const std::string& 
   const json& definition = submit.slow ? config_.slow_job_definition : config_.job_definition;
   if (!definition.is_object()) {
     owned_order_.emplace_back();
-    trace_.push_back(
-        {step, "control", {}, std::nullopt, {}, "skipped: the run has no job definition", {}});
+    trace_.push_back(ControlRecord(step, "skipped: the run has no job definition"));
     return {};
   }
   json params = definition;
@@ -95,7 +94,7 @@ std::vector<Finding> Driver::RunSubmit(const Submit& submit, const std::string& 
 std::vector<Finding> Driver::RunAwait(const Await& await, const std::string& step) {
   auto n = static_cast<std::size_t>(await.job);
   if (n >= owned_order_.size() || owned_order_[n].empty()) {
-    trace_.push_back({step, "control", {}, std::nullopt, {}, "skipped: its job was not made", {}});
+    trace_.push_back(ControlRecord(step, "skipped: its job was not made"));
     return {};
   }
   const std::string id = owned_order_[n];

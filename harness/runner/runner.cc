@@ -10,6 +10,7 @@
 #include <rapidcheck/state.h>
 
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -66,7 +67,26 @@ struct Totals {
   std::int64_t requests = 0;
   double pacing_seconds = 0;
   int failures = 0;
+  // For the reports: one row per history, the DeleteJob coverage cells, and the first few
+  // schedules of the rate-limit property.
+  std::vector<report::HistoryRow> rows;
+  std::map<std::string, int> rows_per_property;
+  std::map<DeleteCellKey, DeleteCellTally> cells;
+  std::vector<report::Schedule> schedules;
 };
+
+// Rate-limit schedules kept for the reports (the failures' own histories are kept besides).
+constexpr std::size_t kSchedulesKept = 3;
+
+report::Schedule ScheduleOf(const std::vector<Recorded>& trace, std::string property, int index,
+                            bool control) {
+  report::Schedule s{std::move(property), index, control ? "virtual" : "real", {}};
+  for (const Recorded& r : trace) {
+    if (r.kind != "api" || r.at_ms < 0) continue;
+    s.requests.push_back({r.at_ms, r.action, r.outcome, !r.findings.empty()});
+  }
+  return s;
+}
 
 struct History {
   Driver& driver;
@@ -162,15 +182,30 @@ using CommandPtr = std::shared_ptr<const rc::state::Command<GenModel, History>>;
 class Tally {
  public:
   Tally(const Driver& driver, const ClauseFilter& filter, Totals& totals, const RunConfig& config,
-        std::chrono::steady_clock::time_point start)
+        std::chrono::steady_clock::time_point start, PropertyKind kind, bool control)
       : driver_(driver),
+        filter_(filter),
         counting_(!filter.sticky),
         totals_(totals),
         config_(config),
-        start_(start) {}
+        start_(start),
+        kind_(kind),
+        control_(control),
+        began_(std::chrono::steady_clock::now()) {}
   ~Tally() {
     if (!counting_) return;
     for (const auto& [clause, n] : driver_.checks()) totals_.checks[clause] += n;
+    for (const auto& [key, cell] : driver_.delete_cells()) {
+      DeleteCellTally& total = totals_.cells[key];
+      for (const auto& [outcome, n] : cell.outcomes) total.outcomes[outcome] += n;
+      total.findings += cell.findings;
+    }
+    std::string property(PropertyName(kind_));
+    int index = totals_.rows_per_property[property]++;
+    totals_.rows.push_back({property, index, driver_.steps(), static_cast<int>(driver_.requests()),
+                            std::round(SecondsSince(began_) * 100000.0) / 100.0,
+                            filter_.sticky ? *filter_.sticky : std::string()});
+    if (kind_ == PropertyKind::kRateLimit) KeepSchedule(property, index);
     ++totals_.histories;
     totals_.requests += driver_.requests();
     totals_.pacing_seconds += driver_.pacing_seconds();
@@ -184,11 +219,31 @@ class Tally {
   Tally& operator=(const Tally&) = delete;
 
  private:
+  // Keeps the kSchedulesKept longest schedules, in the order they ran.
+  void KeepSchedule(const std::string& property, int index) {
+    report::Schedule s = ScheduleOf(driver_.trace(), property, index, control_);
+    std::vector<report::Schedule>& kept = totals_.schedules;
+    if (kept.size() < kSchedulesKept) {
+      kept.push_back(std::move(s));
+      return;
+    }
+    auto shortest = std::min_element(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+      return a.requests.size() < b.requests.size();
+    });
+    if (s.requests.size() <= shortest->requests.size()) return;
+    kept.erase(shortest);
+    kept.push_back(std::move(s));
+  }
+
   const Driver& driver_;
+  const ClauseFilter& filter_;
   bool counting_;
   Totals& totals_;
   const RunConfig& config_;
   std::chrono::steady_clock::time_point start_;
+  PropertyKind kind_;
+  bool control_;
+  std::chrono::steady_clock::time_point began_;
 };
 
 // RapidCheck prints "Using configuration: seed=..." the first time it loads RC_PARAMS. The run
@@ -357,6 +412,7 @@ report::FailureReport MakeFailure(const Capture& capture, PropertyKind kind, int
     e.thread = r.thread;
     e.started_ms = r.started_ms;
     e.ended_ms = r.ended_ms;
+    e.at_ms = r.at_ms;
     for (const Finding& found : r.findings) {
       e.findings.push_back(std::string(model::ClauseId(found.clause)) + ": " + found.message);
     }
@@ -558,7 +614,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
             SecondsSince(start) - capture.seconds_to_find > config.max_shrink_seconds)
           return;
         Driver driver(target, control, credentials, driver_config);
-        Tally tally(driver, filter, totals, config, start);
+        Tally tally(driver, filter, totals, config, start, kind, control != nullptr);
         if (auto begun = driver.Begin(); !begun) {
           capture.fatal = begun.error();
           RC_FAIL("the run cannot go on: " + begun.error());
@@ -604,6 +660,27 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   results.budget_spent = budget_spent;
   results.budget = config.budget;
 
+  // FLAKY or not: replay every failure's shrunk history. Only the clauses the run judged may
+  // stop a replay, so the first finding of a deterministic failure is its own clause again.
+  if (!silent && !budget_spent) {
+    const std::set<std::string> none;
+    for (auto& [id, f] : failures) {
+      std::vector<Step> steps = f.steps.get<std::vector<Step>>();
+      DriverConfig replaying = driver_config;
+      replaying.quiet_start = f.property == PropertyName(PropertyKind::kRateLimit);
+      for (int i = 0; i < config.replays; ++i) {
+        Rerun r = RunFixed(steps, ClauseFilter{none, config.only, std::nullopt}, target, control,
+                           credentials, replaying);
+        if (r.fatal) {
+          if (*r.fatal == kInterrupted) return Failure{RunError{130, "interrupted"}};
+          break;  // out of budget, or the control extension failed: as many as were replayed
+        }
+        ++f.replays;
+        if (r.finding && model::ClauseId(r.finding->clause) == id) ++f.reproduced;
+      }
+    }
+  }
+
   if (control == nullptr && driver_config.ledger) {
     // Leave nothing behind: every job the run made and did not delete is finished and deleted.
     LedgerContents owned = driver_config.ledger->Contents();
@@ -626,7 +703,9 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       if (it != totals.checks.end()) c.checks += it->second;
     }
     if (auto it = failures.find(c.id); it != failures.end()) {
-      c.status = report::Status::kFailed;
+      const report::FailureReport& f = it->second;
+      c.status = f.replays > 0 && f.reproduced < f.replays ? report::Status::kFlaky
+                                                           : report::Status::kFailed;
       c.failures = 1;
       c.failure = it->second;
     } else if (c.checks > 0 && model::Info(model::ClausesWithId(id).front()).judged &&
@@ -638,6 +717,14 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
     }
     results.clauses.push_back(std::move(c));
   }
+  for (const auto& [key, cell] : totals.cells) {
+    results.delete_cells.push_back(
+        {std::string(model::StateName(key.job_state)),
+         key.instances ? std::string(model::StateName(*key.instances)) : std::string("none"),
+         cell.outcomes, cell.findings});
+  }
+  results.history_rows = std::move(totals.rows);
+  results.rate_schedules = std::move(totals.schedules);
   results.histories = totals.histories;
   results.requests = totals.requests;
   results.pacing_seconds = totals.pacing_seconds;

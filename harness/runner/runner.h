@@ -47,6 +47,9 @@ struct RunConfig {
   // Shrinking a failure stops after this long and keeps the shortest history so far (real-time
   // schedules wait for quiet windows between tries).
   double max_shrink_seconds = 30;
+  // After the run each failure's shrunk history is replayed this many times from a reset target
+  // (0: never); a failure that does not come back every time is reported FLAKY.
+  int replays = 3;
   DriverConfig driver;  // profile, region, control, clocks
   std::string target_name;
   std::string control_name;

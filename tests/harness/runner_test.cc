@@ -72,6 +72,103 @@ TEST(Runner, TheReferenceMockPassesAndEverySkipHasAReason) {
   EXPECT_EQ(r.histories, 4 * 60);
 }
 
+// Forwards to a target, but for its first `bad` API answers hides the RequestId (ENV-2): a
+// defect that shows during the run and is gone by the time its history is replayed.
+class DefectThatGoesAway final : public client::Target {
+ public:
+  DefectThatGoesAway(client::Target& inner, int bad) : inner_(inner), bad_(bad) {}
+  client::SendResult Send(const protocol::HttpRequest& request) override {
+    client::SendResult answer = inner_.Send(request);
+    if (!answer.ok() || request.Path() != "/" || bad_ <= 0) return answer;
+    --bad_;
+    protocol::HttpResponse hidden = *answer;
+    for (std::size_t at = hidden.body.find("\"RequestId\""); at != std::string::npos;
+         at = hidden.body.find("\"RequestId\"", at))
+      hidden.body.replace(at, 11, "\"Requestld\"");
+    return hidden;
+  }
+  std::string HostHeader() const override { return inner_.HostHeader(); }
+  std::string Name() const override { return inner_.Name(); }
+
+ private:
+  client::Target& inner_;
+  int bad_;
+};
+
+TEST(Runner, AFailureThatComesBackOnEveryReplayIsFailedOneThatDoesNotIsFlaky) {
+  RunConfig config = SmallRun(3, 30);
+  config.properties = {PropertyKind::kHistories};
+  report::Results steady = RunMock(config, {mock::Fault::kRunningDeletable});
+  const report::ClauseResult& del2 = Clause(steady, "DEL-2");
+  ASSERT_EQ(del2.status, report::Status::kFailed);
+  EXPECT_EQ(del2.failure->replays, 3);
+  EXPECT_EQ(del2.failure->reproduced, 3);
+
+  testing::MockFixture f(Via::kInProcess, testing::ControlConfig({}));
+  DefectThatGoesAway flaky(f.target(), 3);
+  config.driver.wall_seconds = [&f] { return f.wall().load(); };
+  auto r = RunConformance(config, flaky, &f.target(), testing::DefaultCredentials());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const report::ClauseResult& env2 = Clause(*r, "ENV-2");
+  ASSERT_EQ(env2.status, report::Status::kFlaky);
+  EXPECT_EQ(env2.failure->replays, 3);
+  EXPECT_EQ(env2.failure->reproduced, 0);
+  EXPECT_EQ(r->ExitCode(), 1);  // a flaky clause still fails the run
+
+  config.replays = 0;  // not replayed: failed, as found
+  DefectThatGoesAway again(f.target(), 3);
+  auto unreplayed = RunConformance(config, again, &f.target(), testing::DefaultCredentials());
+  ASSERT_TRUE(unreplayed.ok());
+  EXPECT_EQ(Clause(*unreplayed, "ENV-2").status, report::Status::kFailed);
+  EXPECT_EQ(Clause(*unreplayed, "ENV-2").failure->replays, 0);
+}
+
+TEST(Runner, RecordsWhatTheReportsDraw) {
+  RunConfig config = SmallRun(4, 40);
+  config.properties = {PropertyKind::kHistories, PropertyKind::kRateLimit};
+  report::Results r = RunMock(config, {mock::Fault::kLimitOnePerSecond});
+  // One row per history, counted as the run counts them.
+  ASSERT_EQ(static_cast<std::int64_t>(r.history_rows.size()), r.histories);
+  int failed_rows = 0;
+  for (const report::HistoryRow& h : r.history_rows) {
+    EXPECT_GE(h.steps, 1);
+    EXPECT_GE(h.ms, 0);
+    failed_rows += h.failed.empty() ? 0 : 1;
+  }
+  EXPECT_EQ(failed_rows, 1);  // the RL-1 round's first failing history
+  EXPECT_EQ(r.history_rows.front().property, "histories");
+  EXPECT_EQ(r.history_rows.back().property, "rate-limit");
+  // DeleteJob coverage: a RUNNING job is refused, a completed one deleted.
+  std::int64_t refused_running = 0, deleted_succeed = 0, total = 0;
+  for (const report::DeleteCell& c : r.delete_cells) {
+    for (const auto& [outcome, n] : c.outcomes) total += n;
+    if (c.job_state == "RUNNING" && c.outcomes.contains("UnsupportedOperation"))
+      refused_running += c.outcomes.at("UnsupportedOperation");
+    if (c.job_state == "SUCCEED" && (c.instances == "none" || c.instances == "SUCCEED") &&
+        c.outcomes.contains("success"))
+      deleted_succeed += c.outcomes.at("success");
+  }
+  EXPECT_GT(refused_running, 0);
+  EXPECT_GT(deleted_succeed, 0);
+  EXPECT_GT(total, 0);
+  // Rate-limit schedules in virtual time, each request at or after the one before.
+  ASSERT_FALSE(r.rate_schedules.empty());
+  EXPECT_LE(r.rate_schedules.size(), 3U);
+  for (const report::Schedule& s : r.rate_schedules) {
+    EXPECT_EQ(s.clock, "virtual");
+    for (std::size_t i = 1; i < s.requests.size(); ++i)
+      EXPECT_GE(s.requests[i].at_ms, s.requests[i - 1].at_ms);
+  }
+  // The RL-1 failure's own history carries the limiter times of its requests.
+  const report::ClauseResult& rl1 = Clause(r, "RL-1");
+  ASSERT_TRUE(rl1.failure.has_value());
+  for (const report::Exchange& e : rl1.failure->history) {
+    if (e.kind == "api") {
+      EXPECT_GE(e.at_ms, 0) << e.step;
+    }
+  }
+}
+
 TEST(Runner, TheSameSeedGivesTheSameVerdictsInProcessAndOverHttp) {
   // Not the concurrency property: which concurrent call wins is the scheduler's choice.
   RunConfig config = SmallRun(5, 20);
