@@ -12,6 +12,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/setup.h"
 #include "harness/runner/diff.h"
+#include "reports/html.h"
 #include "reports/junit.h"
 
 namespace dj::cli {
@@ -316,8 +317,10 @@ int RunRun(const ParsedFlags& flags) {
   fs::path results_path = dir / "results.json";
   std::string text = json(*results).dump(2, ' ', false, json::error_handler_t::replace);
   std::string junit = report::JunitXml(*results, Hostname());
+  std::string html = report::HtmlReport(*results, results_path.string());
   for (const auto& [path, body] :
-       {std::pair{results_path, text}, std::pair{dir / "junit.xml", junit}}) {
+       {std::pair{results_path, text}, std::pair{dir / "junit.xml", junit},
+        std::pair{dir / "report.html", html}}) {
     if (auto written = WriteAtomically(path, body); !written) return fail({2, written.error()});
   }
   for (const report::ClauseResult& c : results->clauses) {
@@ -334,7 +337,7 @@ int RunRun(const ParsedFlags& flags) {
   }
   PrintResults(*results, results_path, std::cout);
   std::cout << "results: " << results_path.string() << "  junit: " << (dir / "junit.xml").string()
-            << "\n";
+            << "  html: " << (dir / "report.html").string() << "\n";
   return results->ExitCode();
 }
 
