@@ -43,41 +43,31 @@ json StatusJson(std::optional<Status> s) { return s ? json(StatusName(*s)) : jso
 
 }  // namespace
 
-std::string_view ChangeTitle(Change c) {
-  switch (c) {
-    case Change::kRegression:
-      return "regressions";
-    case Change::kFixed:
-      return "fixed";
-    case Change::kStillFailing:
-      return "still failing";
-    case Change::kNewlyCovered:
-      return "newly covered";
-    case Change::kNewlySkipped:
-      return "newly skipped";
-    case Change::kUnchanged:
-      return "unchanged";
+namespace {
+// The names of each category, in one table.
+struct ChangeNames {
+  Change change;
+  std::string_view title;
+  std::string_view key;
+};
+constexpr ChangeNames kChangeNames[] = {
+    {Change::kRegression, "regressions", "regressions"},
+    {Change::kFixed, "fixed", "fixed"},
+    {Change::kStillFailing, "still failing", "still_failing"},
+    {Change::kNewlyCovered, "newly covered", "newly_covered"},
+    {Change::kNewlySkipped, "newly skipped", "newly_skipped"},
+    {Change::kUnchanged, "unchanged", "unchanged"},
+};
+const ChangeNames& NamesOf(Change c) {
+  for (const ChangeNames& row : kChangeNames) {
+    if (row.change == c) return row;
   }
-  return "?";
+  return kChangeNames[std::size(kChangeNames) - 1];
 }
+}  // namespace
 
-std::string_view ChangeKey(Change c) {
-  switch (c) {
-    case Change::kRegression:
-      return "regressions";
-    case Change::kFixed:
-      return "fixed";
-    case Change::kStillFailing:
-      return "still_failing";
-    case Change::kNewlyCovered:
-      return "newly_covered";
-    case Change::kNewlySkipped:
-      return "newly_skipped";
-    case Change::kUnchanged:
-      return "unchanged";
-  }
-  return "?";
-}
+std::string_view ChangeTitle(Change c) { return NamesOf(c).title; }
+std::string_view ChangeKey(Change c) { return NamesOf(c).key; }
 
 std::string_view SideStatusName(std::optional<Status> s) {
   return s ? StatusName(*s) : std::string_view("absent");

@@ -97,16 +97,6 @@ std::string Plural(long long n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
-std::string FolderOf(const std::string& path) {
-  const std::size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string ReproScript(const std::string& dir, std::string_view clause_id) {
-  return (dir == "/" ? "" : dir) + "/repro-" + std::string(clause_id) + ".sh";
-}
-
 bool IsBad(Status s) { return s == Status::kFailed || s == Status::kFlaky; }
 
 std::string StatusCell(const ClauseResult& c) {
@@ -164,7 +154,7 @@ void AppendFailures(std::string& out, const Results& r, const MarkdownOptions& o
     out += "| " + CodeCell(c.id) + " | " + Inline(StatusCell(c)) + " | ";
     if (c.failure) {
       out += Inline(c.failure->message) + " | " + std::to_string(c.failure->requests) + " | " +
-             CodeCell(ReproScript(dir, c.id)) + " |\n";
+             CodeCell(ReproScriptPath(dir, c.id)) + " |\n";
     } else {
       out += "failed in " + Plural(c.failures, "round", "rounds") +
              "; no shrunk history recorded |  |  |\n";

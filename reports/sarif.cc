@@ -35,12 +35,6 @@ std::string UriReference(std::string_view path) {
   return out;
 }
 
-std::string FolderOf(const std::string& path) {
-  const std::size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 json Rule(std::string_view id, const std::string& text) {
   const std::string wording = ValidUtf8(text.empty() ? std::string(id) : text);
   return {
@@ -74,8 +68,8 @@ std::string Message(const Results& r, const ClauseResult& c, const std::string& 
   const FailureReport& f = *c.failure;
   text += f.message + ". Shrunk history: " + std::to_string(f.requests) +
           " API request(s), property " + f.property + ", seed " + std::to_string(f.seed) +
-          ". Replay: djharness replay " + results_path + "; with curl: " + dir + "/repro-" + c.id +
-          ".sh";
+          ". Replay: djharness replay " + results_path +
+          "; with curl: " + ReproScriptPath(dir, c.id);
   return ValidUtf8(text);
 }
 

@@ -58,4 +58,14 @@ std::string CutUtf8(std::string_view text, std::size_t max_bytes) {
   return std::string(text.substr(0, end)) + "...";
 }
 
+std::string FolderOf(std::string_view path) {
+  const std::size_t slash = path.find_last_of('/');
+  if (slash == std::string_view::npos) return ".";
+  return slash == 0 ? "/" : std::string(path.substr(0, slash));
+}
+
+std::string ReproScriptPath(std::string_view dir, std::string_view clause_id) {
+  return std::string(dir == "/" ? "" : dir) + "/repro-" + std::string(clause_id) + ".sh";
+}
+
 }  // namespace dj::report

@@ -1,5 +1,5 @@
-// Text helpers the report writers share: UTF-8 validity and cutting text to a length without
-// splitting a character. Pure.
+// Text helpers the report writers share: UTF-8 validity, cutting text to a length without
+// splitting a character, and the paths the reports name. Pure.
 #pragma once
 
 #include <cstddef>
@@ -19,5 +19,11 @@ std::string ValidUtf8(std::string_view text);
 // At most `max_bytes` bytes of valid UTF-8 `text`, cut at a character boundary, with "..."
 // appended when anything was cut (the result may then be up to 3 bytes longer).
 std::string CutUtf8(std::string_view text, std::size_t max_bytes);
+
+// The folder part of a '/'-separated path: "a/b" for "a/b/c.json", "." for "c.json", "/" for
+// "/c.json".
+std::string FolderOf(std::string_view path);
+// Where `djharness run` writes the curl reproduction of a clause: DIR/repro-CLAUSE.sh.
+std::string ReproScriptPath(std::string_view dir, std::string_view clause_id);
 
 }  // namespace dj::report

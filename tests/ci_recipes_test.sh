@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# ci_recipes: the CI recipes in .ci/examples/ (also shown in README "CI recipes") are valid YAML
-# of the right shape, and every djharness command line in their scripts names a command and
-# only flags that `djharness COMMAND --help` lists.
+# ci_recipes: the CI recipes in .ci/examples/ are valid YAML of the right shape, README "CI
+# recipes" shows each of them verbatim, and every djharness command line in their scripts names
+# a command and only flags that `djharness COMMAND --help` lists.
 #
 # usage: ci_recipes_test.sh PATH/TO/djharness SOURCE_DIR
 set -uo pipefail
@@ -14,11 +14,17 @@ fail() {
 [[ $# -eq 2 && -x $1 && -d $2 ]] || fail "usage: $0 PATH/TO/djharness SOURCE_DIR"
 python3 -c 'import yaml' 2>/dev/null || fail "python3-yaml is not installed"
 
-python3 - "$1" "$2/.ci/examples" <<'PY'
+python3 - "$1" "$2" <<'PY'
 import re, subprocess, sys, yaml
 
-djharness, examples = sys.argv[1], sys.argv[2]
+djharness, source = sys.argv[1], sys.argv[2]
+examples = f"{source}/.ci/examples"
 problems = []
+
+readme = open(f"{source}/README.md").read()
+for name in ("github-actions.yml", "gitlab-ci.yml"):
+    if "```yaml\n" + open(f"{examples}/{name}").read() + "```" not in readme:
+        problems.append(f"{name}: README does not show it verbatim in a ```yaml block")
 
 def flags_of(command, cache={}):
     """The flags `djharness COMMAND --help` lists; None for an unknown command."""

@@ -57,7 +57,10 @@ int RunReport(const ParsedFlags& flags) {
   }
   // --html FILE goes here: the self-contained HTML report (reports/html.h).
   if (comparison && flags.Has("json")) {
-    outputs.emplace_back(flags.Get("json"), nlohmann::json(*comparison).dump(2) + "\n");
+    outputs.emplace_back(
+        flags.Get("json"),
+        nlohmann::json(*comparison).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+            "\n");
   }
   for (const auto& [file, text] : outputs) {
     if (auto written = WriteAtomically(file, text); !written) {

@@ -335,7 +335,9 @@ int RunRun(const ParsedFlags& flags) {
       {dir / "summary.md", report::MarkdownSummary(*results, markdown)}};
   // The HTML report (reports/html.h) joins these: dir / "report.html".
   if (comparison)
-    outputs.emplace_back(dir / "baseline-diff.json", json(*comparison).dump(2) + "\n");
+    outputs.emplace_back(
+        dir / "baseline-diff.json",
+        json(*comparison).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
   if (flags.Has("sarif")) {
     report::SarifOptions sarif;
     sarif.results_uri = results_path.string();

@@ -26,5 +26,13 @@ TEST(CutUtf8, CutsAtACharacterBoundary) {
   EXPECT_EQ(CutUtf8("ab\xC3\xA9z", 4), "ab\xC3\xA9...");
 }
 
+TEST(ReportPaths, FolderAndReproScript) {
+  EXPECT_EQ(FolderOf("djharness-report/results.json"), "djharness-report");
+  EXPECT_EQ(FolderOf("results.json"), ".");
+  EXPECT_EQ(FolderOf("/results.json"), "/");
+  EXPECT_EQ(ReproScriptPath("out", "DEL-2"), "out/repro-DEL-2.sh");
+  EXPECT_EQ(ReproScriptPath("/", "DEL-2"), "/repro-DEL-2.sh");
+}
+
 }  // namespace
 }  // namespace dj::report
