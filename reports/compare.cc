@@ -11,7 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-bool IsBad(std::optional<Status> s) { return s == Status::kFailed || s == Status::kFlaky; }
 // Absent counts as skipped.
 bool IsSkipped(std::optional<Status> s) { return !s || *s == Status::kSkipped; }
 
@@ -68,6 +67,8 @@ const ChangeNames& NamesOf(Change c) {
 
 std::string_view ChangeTitle(Change c) { return NamesOf(c).title; }
 std::string_view ChangeKey(Change c) { return NamesOf(c).key; }
+
+bool IsBad(std::optional<Status> s) { return s == Status::kFailed || s == Status::kFlaky; }
 
 std::string_view SideStatusName(std::optional<Status> s) {
   return s ? StatusName(*s) : std::string_view("absent");

@@ -35,6 +35,8 @@ std::string_view ChangeTitle(Change c);
 // The comparison document's keys: "regressions", "fixed", "still_failing", "newly_covered",
 // "newly_skipped", "unchanged".
 std::string_view ChangeKey(Change c);
+// Failed or flaky: a clause that fails the run ("bad"); false for absent.
+bool IsBad(std::optional<Status> s);
 // StatusName, or "absent" for a clause a document does not have.
 std::string_view SideStatusName(std::optional<Status> s);
 // The category of a clause with status `base` in BASE and `now` in NEW (nullopt: absent).

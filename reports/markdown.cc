@@ -97,8 +97,6 @@ std::string Plural(long long n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
-bool IsBad(Status s) { return s == Status::kFailed || s == Status::kFlaky; }
-
 std::string StatusCell(const ClauseResult& c) {
   if (c.status == Status::kFlaky && c.failure && c.failure->replays > 0) {
     return "flaky (failed " + std::to_string(c.failure->reproduced) + " of " +
