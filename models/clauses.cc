@@ -46,6 +46,15 @@ std::vector<std::string_view> AllClauseIds() {
   return out;
 }
 
+std::string ClauseText(std::string_view id) {
+  std::string text;
+  for (Clause c : ClausesWithId(id)) {
+    std::string_view t = Info(c).text;
+    if (text.find(t) == std::string::npos) text += (text.empty() ? "" : " ") + std::string(t);
+  }
+  return text;
+}
+
 std::vector<Outcome> Allowed(Clause c, Profile p) {
   const ClauseInfo& row = Info(c);
   std::vector<Outcome> out = row.strict;

@@ -81,6 +81,9 @@ std::string_view ClauseId(Clause c);
 std::vector<Clause> ClausesWithId(std::string_view id);
 // The distinct clause ids in table order.
 std::vector<std::string_view> AllClauseIds();
+// The wording of a clause id: the texts of its rows, each once, joined by a space (what the
+// results document and the reports show); empty for an unknown id.
+std::string ClauseText(std::string_view id);
 
 // The outcomes the profile allows for the clause (strict, plus lenient for kLenient).
 std::vector<Outcome> Allowed(Clause c, Profile p);

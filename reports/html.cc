@@ -15,6 +15,7 @@
 
 #include "models/states.h"
 #include "reports/markup_escape.h"
+#include "reports/text.h"
 
 namespace dj::report {
 namespace {
@@ -80,11 +81,6 @@ std::string_view OutcomeClass(std::string_view outcome) {
   if (outcome.starts_with("RequestLimitExceeded")) return "limited";
   if (outcome.starts_with("no answer") || outcome.starts_with("HTTP ")) return "broken";
   return "refused";
-}
-
-std::string Dirname(std::string_view path) {
-  auto slash = path.find_last_of('/');
-  return slash == std::string_view::npos ? std::string() : std::string(path.substr(0, slash + 1));
 }
 
 // The URL the page's curl lines go to: the target's, or the port the repro scripts use for an
@@ -516,7 +512,7 @@ void Failure(std::string& out, const ClauseResult& c, const Results& r,
   }
   Element(out, "p", "note", facts);
   std::string replay = "djharness replay " + results_name;
-  std::string script = Dirname(results_name) + "repro-" + c.id + ".sh";
+  std::string script = ReproScriptPath(FolderOf(results_name), c.id);
   std::string curl = "DJ_TARGET=" + BaseUrl(r) +
                      " TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=... bash " + script;
   for (const auto& [label, command] :

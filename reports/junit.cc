@@ -11,6 +11,7 @@
 #include <string>
 
 #include "reports/markup_escape.h"
+#include "reports/text.h"
 
 namespace dj::report {
 namespace {

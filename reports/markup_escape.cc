@@ -1,6 +1,8 @@
 // Escaping of text for XML and HTML: see markup_escape.h.
 #include "reports/markup_escape.h"
 
+#include "reports/text.h"
+
 namespace dj::report {
 namespace {
 
@@ -9,36 +11,6 @@ void AppendByteEscape(std::string& out, unsigned char byte) {
   out += "\\x";
   out += kHex[byte >> 4];
   out += kHex[byte & 0xFu];
-}
-
-// Length of the well-formed UTF-8 sequence starting at text[i] (2 to 4), or 0 when the bytes
-// there are not one (stray continuation byte, overlong form, surrogate, above U+10FFFF,
-// truncated). ASCII is handled by the caller.
-std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  unsigned char second_min = 0x80;
-  unsigned char second_max = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) second_min = 0xA0;  // no overlong forms
-    if (lead == 0xED) second_max = 0x9F;  // no UTF-16 surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) second_min = 0x90;  // no overlong forms
-    if (lead == 0xF4) second_max = 0x8F;  // nothing above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  if (byte(i + 1) < second_min || byte(i + 1) > second_max) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return length;
 }
 
 }  // namespace

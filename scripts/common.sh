@@ -6,12 +6,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 # Build tools and libraries (README "Dependencies"), plus what the tests drive:
-# curl/openssl/python3 for the hand-built-request check, libxml2-utils for JUnit validation.
+# curl/openssl/python3 for the hand-built-request check, libxml2-utils for JUnit validation,
+# python3-yaml for the check of the CI recipes in .ci/examples/.
 PACKAGES=(
   cmake make g++ pkg-config
   librapidcheck-dev libcpp-httplib-dev nlohmann-json3-dev libssl-dev libgtest-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
-  curl openssl python3 libxml2-utils
+  curl openssl python3 libxml2-utils python3-yaml
 )
 
 ensure_packages() {

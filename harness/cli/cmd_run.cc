@@ -10,10 +10,14 @@
 #include <random>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/report_files.h"
 #include "harness/cli/setup.h"
 #include "harness/runner/diff.h"
+#include "reports/compare.h"
 #include "reports/html.h"
 #include "reports/junit.h"
+#include "reports/markdown.h"
+#include "reports/sarif.h"
 
 namespace dj::cli {
 namespace {
@@ -34,11 +38,6 @@ extern "C" void OnInterrupt(int sig) {
     std::signal(sig, SIG_DFL);
     std::raise(sig);
   }
-}
-
-std::string Hostname() {
-  char name[256] = {};
-  return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("localhost");
 }
 
 void PrintResults(const report::Results& r, const fs::path& results_path, std::ostream& out) {
@@ -238,6 +237,14 @@ int RunRun(const ParsedFlags& flags) {
   if (!properties) return fail(properties.error());
   config.properties = *properties;
 
+  // The baseline is read before anything is sent, so that a wrong path costs nothing.
+  std::optional<report::Results> baseline;
+  if (flags.Has("baseline")) {
+    auto base = LoadResults(flags.Get("baseline"), "--baseline");
+    if (!base) return fail(base.error());
+    baseline = std::move(*base);
+  }
+
   bool dry_run = flags.Has("dry-run");
   auto setup = MakeSetup(flags, "run", "", ProcessEnvironment, /*probe_control=*/!dry_run);
   if (!setup) return fail(setup.error());
@@ -315,12 +322,32 @@ int RunRun(const ParsedFlags& flags) {
   results = std::move(*hidden);
 
   fs::path results_path = dir / "results.json";
+  std::optional<report::Comparison> comparison;
+  if (baseline) {
+    comparison = report::Compare(*baseline, *results, flags.Get("baseline"), results_path.string());
+  }
+  report::MarkdownOptions markdown;
+  markdown.results_path = results_path.string();
+  markdown.report_dir = dir.string();
+  markdown.comparison = comparison ? &*comparison : nullptr;
   std::string text = json(*results).dump(2, ' ', false, json::error_handler_t::replace);
   std::string junit = report::JunitXml(*results, Hostname());
-  std::string html = report::HtmlReport(*results, results_path.string());
-  for (const auto& [path, body] :
-       {std::pair{results_path, text}, std::pair{dir / "junit.xml", junit},
-        std::pair{dir / "report.html", html}}) {
+  std::vector<std::pair<fs::path, std::string>> outputs = {
+      {results_path, text},
+      {dir / "junit.xml", junit},
+      {dir / "summary.md", report::MarkdownSummary(*results, markdown)},
+      {dir / "report.html", report::HtmlReport(*results, results_path.string())}};
+  if (comparison)
+    outputs.emplace_back(
+        dir / "baseline-diff.json",
+        json(*comparison).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  if (flags.Has("sarif")) {
+    report::SarifOptions sarif;
+    sarif.results_uri = results_path.string();
+    sarif.report_dir = dir.string();
+    outputs.emplace_back(flags.Get("sarif"), report::SarifText(*results, sarif));
+  }
+  for (const auto& [path, body] : outputs) {
     if (auto written = WriteAtomically(path, body); !written) return fail({2, written.error()});
   }
   for (const report::ClauseResult& c : results->clauses) {
@@ -336,9 +363,15 @@ int RunRun(const ParsedFlags& flags) {
       return fail({2, written.error()});
   }
   PrintResults(*results, results_path, std::cout);
+  if (comparison) std::cout << "\n" << report::ComparisonText(*comparison);
   std::cout << "results: " << results_path.string() << "  junit: " << (dir / "junit.xml").string()
-            << "  html: " << (dir / "report.html").string() << "\n";
-  return results->ExitCode();
+            << "  summary: " << (dir / "summary.md").string()
+            << "  html: " << (dir / "report.html").string();
+  if (comparison) std::cout << "  comparison: " << (dir / "baseline-diff.json").string();
+  if (flags.Has("sarif")) std::cout << "  sarif: " << flags.Get("sarif");
+  std::cout << "\n";
+  // With a baseline the gate is "no new failures": known failures do not fail the run.
+  return comparison ? comparison->ExitCode() : results->ExitCode();
 }
 
 int RunReplay(const ParsedFlags& flags) {

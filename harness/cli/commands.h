@@ -17,6 +17,7 @@ int RunLifecycle(const ParsedFlags& flags);
 int RunFuzz(const ParsedFlags& flags);
 int RunFaults();
 int RunCleanup(const ParsedFlags& flags);
+int RunReport(const ParsedFlags& flags);
 
 // The mock's configuration from `djharness mock` flags; fails naming the bad flag.
 Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags);

@@ -33,5 +33,6 @@ int main(int argc, char** argv) {
   if (command == "lifecycle") return RunLifecycle(*flags);
   if (command == "fuzz") return RunFuzz(*flags);
   if (command == "cleanup") return RunCleanup(*flags);
+  if (command == "report") return RunReport(*flags);
   return RunFaults();
 }

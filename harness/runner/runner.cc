@@ -421,15 +421,6 @@ report::FailureReport MakeFailure(const Capture& capture, PropertyKind kind, int
   return f;
 }
 
-std::string ClauseText(std::string_view id) {
-  std::string text;
-  for (Clause c : model::ClausesWithId(id)) {
-    std::string_view t = model::Info(c).text;
-    if (text.find(t) == std::string::npos) text += (text.empty() ? "" : " ") + std::string(t);
-  }
-  return text;
-}
-
 // Why an unexercised clause was not judged.
 std::string SkipReason(std::string_view id, const RunConfig& config, bool control, bool concurrent,
                        bool silent, bool budget_spent) {
@@ -697,7 +688,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   for (std::string_view id : model::AllClauseIds()) {
     report::ClauseResult c;
     c.id = std::string(id);
-    c.text = ClauseText(id);
+    c.text = model::ClauseText(id);
     for (Clause row : model::ClausesWithId(id)) {
       auto it = totals.checks.find(row);
       if (it != totals.checks.end()) c.checks += it->second;

@@ -142,6 +142,15 @@ TEST(Clauses, IdLookups) {
   EXPECT_FALSE(ProfileFromName("Strict").has_value());
 }
 
+// A clause id of several rows reads as their texts in table order, each once.
+TEST(Clauses, ClauseTextJoinsTheRowsOfAnId) {
+  EXPECT_EQ(ClauseText("ENV-2"), Info(Clause::kEnvRequestId).text);
+  EXPECT_EQ(ClauseText("AUTH-2"), std::string(Info(Clause::kAuthExpired).text) + " " +
+                                      std::string(Info(Clause::kAuthTimestampMissing).text) + " " +
+                                      std::string(Info(Clause::kAuthTimestampMalformed).text));
+  EXPECT_EQ(ClauseText("NOPE-1"), "");
+}
+
 // Every clause id of the design catalogue is in the table, and the table's non-driver ids all
 // come from the catalogue. The catalogue lives beside the checkout (../shared); skipped
 // where it is not.
