@@ -2,7 +2,8 @@
 // who implement DeleteJob and want djharness to judge it. Jobs live in memory; requests are
 // API 3.0 style (TC3-HMAC-SHA256, POST JSON or GET); DeleteJob, DescribeJob, DescribeJobs and
 // TerminateJob answer in the documented envelopes; DeleteJob is limited to 2 requests per second
-// per (SecretId, Region); `--control` serves the conformance control extension (docs/target.md).
+// per (SecretId, Region); `--control` serves the conformance control extension
+// (docs/implementing-a-target.md; docs/getting-started.md runs djharness against it).
 // It uses cpp-httplib, OpenSSL and nlohmann-json only: none of djharness's code.
 //
 //   TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=... delete_job_server --control [--port N]
