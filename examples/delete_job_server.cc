@@ -9,6 +9,7 @@
 //   TENCENTCLOUD_SECRET_ID=... TENCENTCLOUD_SECRET_KEY=... delete_job_server --control [--port N]
 //   [--break del-running]     (a planted defect: DeleteJob deletes unfinished jobs too, DEL-2)
 #include <httplib.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -69,12 +70,13 @@ std::string ErrorBody(const ApiError& e) {
 
 // ---- TC3-HMAC-SHA256 ------------------------------------------------------------------------
 
-std::string Hex(const unsigned char* data, unsigned size) {
+std::string Hex(const std::string& bytes) {
   static const char kDigits[] = "0123456789abcdef";
   std::string out;
-  for (unsigned i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 15];
+  for (char c : bytes) {
+    auto u = static_cast<unsigned char>(c);
+    out += kDigits[u >> 4];
+    out += kDigits[u & 15];
   }
   return out;
 }
@@ -83,9 +85,10 @@ std::string Sha256Hex(const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned size = 0;
   EVP_Digest(data.data(), data.size(), md, &size, EVP_sha256(), nullptr);
-  return Hex(md, size);
+  return Hex(std::string(reinterpret_cast<const char*>(md), size));
 }
 
+// Raw bytes: the TC3 key derivation feeds each HMAC into the next.
 std::string HmacSha256(const std::string& key, const std::string& data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned size = 0;
@@ -114,7 +117,8 @@ std::string UtcDate(std::int64_t unix_seconds) {
 }
 
 // Checks the Authorization header of an API 3.0 request; returns its SecretId. The order of
-// the checks decides which error a request with several faults gets (target contract §1).
+// the checks decides which error a request with several faults gets
+// (docs/implementing-a-target.md, "In which order to check").
 std::string Authenticate(const httplib::Request& req, const std::string& secret_id,
                          const std::string& secret_key) {
   static const std::regex kAuth(
@@ -164,11 +168,9 @@ std::string Authenticate(const httplib::Request& req, const std::string& secret_
   std::string to_sign = "TC3-HMAC-SHA256\n" + ts_text + "\n" + scope + "\n" + Sha256Hex(canonical);
   std::string key =
       HmacSha256(HmacSha256(HmacSha256("TC3" + secret_key, date), service), "tc3_request");
-  std::string expected = HmacSha256(key, to_sign);
-  if (Hex(reinterpret_cast<const unsigned char*>(expected.data()),
-          static_cast<unsigned>(expected.size())) != signature) {
-    throw mismatch;
-  }
+  std::string expected = Hex(HmacSha256(key, to_sign));
+  // Compared in constant time, so that the answer's timing says nothing about the signature.
+  if (CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) != 0) throw mismatch;
   return id;
 }
 
@@ -249,7 +251,7 @@ class Server {
     }
   }
 
-  // The conformance control extension (target contract §2). Returns an HTTP status.
+  // The conformance control extension (docs/implementing-a-target.md). Returns an HTTP status.
   int Control(const std::string& what, const std::string& body, std::string& answer) {
     std::lock_guard lock(mu_);
     json in = json::parse(body, nullptr, false);

@@ -2,10 +2,15 @@
 #include "harness/cli/flags.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <limits>
+#include <optional>
+#include <span>
 
 #include "harness/cli/setup.h"
 #include "harness/runner/diff.h"
+#include "harness/runner/runner.h"
 
 namespace dj::cli {
 namespace {
@@ -60,7 +65,7 @@ constexpr CommandInfo kCommands[] = {
 };
 
 // A row without the last column accepts any text (Accepts{}).
-const FlagInfo kFlags[] = {
+constexpr FlagInfo kFlags[] = {
 #define DJ_FLAG(command, name, value, repeatable, fallback, help, ...) \
   {command, name, value, repeatable, fallback, help, Accepts{__VA_ARGS__}},
 #include "harness/cli/flags.def"
