@@ -99,14 +99,9 @@ std::optional<std::string> CheckValue(const FlagInfo& flag, const std::string& v
   switch (a.kind) {
     case ValueKind::kAny:
       return std::nullopt;
-    case ValueKind::kInteger: {
-      char* end = nullptr;
-      errno = 0;
-      long long v = std::strtoll(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || errno == ERANGE || v < a.min || v > a.max)
-        return refused + "is not " + DescribeAccepts(a, true);
-      return std::nullopt;
-    }
+    case ValueKind::kInteger:
+      if (IntegerIn(value, a)) return std::nullopt;
+      return refused + "is not " + DescribeAccepts(a, true);
     case ValueKind::kOneOf:
       if (Contains(a.names(), value)) return std::nullopt;
       return refused + "is not " + DescribeAccepts(a, true);
@@ -202,6 +197,16 @@ std::vector<FlagInfo> FlagsOf(std::string_view command) {
 Accepts FlagAccepts(std::string_view command, std::string_view name) {
   const FlagInfo* flag = FindFlag(command, name);
   return flag != nullptr ? flag->accepts : Accepts{};
+}
+
+std::optional<long long> IntegerIn(const std::string& text, const Accepts& range) {
+  // strtoll alone would take leading spaces and a '+'.
+  if (text.empty() || !(text[0] == '-' || (text[0] >= '0' && text[0] <= '9'))) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE || v < range.min || v > range.max) return std::nullopt;
+  return v;
 }
 
 std::string DescribeAccepts(const Accepts& a, bool for_error) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,9 @@ bool IsCommand(std::string_view command);
 std::vector<std::string> CommandNames();
 // What --NAME of the command accepts; kAny for an unknown flag.
 Accepts FlagAccepts(std::string_view command, std::string_view name);
+// The value of an integer flag: decimal digits, perhaps after a minus, within [min, max];
+// nullopt otherwise.
+std::optional<long long> IntegerIn(const std::string& text, const Accepts& range);
 // "an integer from 1 to 64", "one of api3, query, both", ...: for help and errors.
 std::string DescribeAccepts(const Accepts& accepts, bool for_error = false);
 

@@ -2,8 +2,6 @@
 #include "harness/cli/setup.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -26,14 +24,12 @@ Result<long long, run::RunError> Number(const ParsedFlags& flags, std::string_vi
              {},
              {}};
   }
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || v < range.min || v > range.max) {
+  auto v = IntegerIn(text, range);
+  if (!v) {
     return Failure{run::RunError{kExitUsage, "--" + std::string(name) + ": `" + text + "` is not " +
                                                  DescribeAccepts(range, true)}};
   }
-  return v;
+  return *v;
 }
 
 std::optional<std::string> ReadFile(const std::filesystem::path& path) {

@@ -166,7 +166,7 @@ TEST(Flags, EveryCheckedFlagRefusesOtherValuesSayingWhatItAccepts) {
         case ValueKind::kAny:
           continue;
         case ValueKind::kInteger:
-          bad = {"", "x", "1.5", "12abc", "99999999999999999999"};
+          bad = {"", "x", "1.5", "12abc", "99999999999999999999", " 1", "+1"};
           if (a.min > std::numeric_limits<long long>::min())
             bad.push_back(std::to_string(a.min - 1));
           if (a.max < std::numeric_limits<long long>::max())
