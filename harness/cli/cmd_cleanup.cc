@@ -17,7 +17,7 @@ int RunCleanup(const ParsedFlags& flags) {
   if (!ledger) return fail({2, ledger.error()});
   if (ledger->target == kEmbeddedTargetName)
     return fail({2, "the ledger is of the in-process mock, which is gone with its run"});
-  auto max_wait = Number(flags, "max-wait", 120, 0, 24 * 3600);
+  auto max_wait = Number(flags, "max-wait", 120);
   if (!max_wait) return fail(max_wait.error());
   // Never the control probe: it would reset a target that has control.
   auto setup = MakeSetup(flags, "cleanup", ledger->target, ProcessEnvironment,

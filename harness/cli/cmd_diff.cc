@@ -117,9 +117,9 @@ int RunDiff(const ParsedFlags& flags) {
                  "--properties: diff leaves concurrency out (its histories are nondeterministic: "
                  "which concurrent call wins is the scheduler's choice)"});
   }
-  auto runs = Number(flags, "runs", 100, 1, 10000000);
-  auto steps = Number(flags, "max-steps", 40, 1, 10000);
-  auto seed = Number(flags, "seed", 0, 0, std::numeric_limits<long long>::max());
+  auto runs = Number(flags, "runs", 100);
+  auto steps = Number(flags, "max-steps", 40);
+  auto seed = Number(flags, "seed", 0);
   for (const auto* n : {&runs, &steps, &seed}) {
     if (!*n) return fail(n->error());
   }

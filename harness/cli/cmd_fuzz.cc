@@ -73,9 +73,9 @@ int RunFuzz(const ParsedFlags& flags) {
   if (flags.Has("replay")) return Replay(flags, *setup);
 
   run::LiveFuzzConfig config;
-  auto max_requests = Number(flags, "max-requests", 1000, 0, 1000000000);
-  auto max_time = Number(flags, "max-time", 60, 0, 10000000);
-  auto seed = Number(flags, "seed", 1, 0, std::numeric_limits<long long>::max());
+  auto max_requests = Number(flags, "max-requests", 1000);
+  auto max_time = Number(flags, "max-time", 60);
+  auto seed = Number(flags, "seed", 1);
   for (const auto* n : {&max_requests, &max_time, &seed}) {
     if (!*n) return fail(n->error());
   }

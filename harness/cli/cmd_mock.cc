@@ -7,22 +7,17 @@
 #include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/setup.h"
 #include "harness/mock/http_server.h"
 
 namespace dj::cli {
 namespace {
 
-constexpr long kMaxForeignJobs = 100000;
-constexpr long kMaxAutoprogressMs = 86400000;  // a day per state
-
-Result<int> ParseInt(const std::string& text, std::string_view flag, long min, long max) {
-  char* end = nullptr;
-  long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v < min || v > max) {
-    return Failure{"--" + std::string(flag) + ": `" + text + "` is not an integer from " +
-                   std::to_string(min) + " to " + std::to_string(max)};
-  }
-  return static_cast<int>(v);
+// A number flag as an int (flags.def gives each its range, which fits an int).
+Result<int> IntFlag(const ParsedFlags& flags, std::string_view name, int fallback) {
+  auto n = Number(flags, name, fallback);
+  if (!n) return Failure{n.error().message};
+  return static_cast<int>(*n);
 }
 
 }  // namespace
@@ -60,27 +55,24 @@ Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags) {
                      "` is not ACTION=N with ACTION one of DeleteJob, DescribeJob, DescribeJobs, "
                      "SubmitJob, TerminateJob"};
     }
-    auto n = ParseInt(limit.substr(eq + 1), "limit", 0, 1000000);
-    if (!n) return Failure{n.error()};
-    config.limits[*action] = *n;
-  }
-  if (flags.Has("foreign")) {
-    auto n = ParseInt(flags.Get("foreign"), "foreign", 0, kMaxForeignJobs);
-    if (!n) return Failure{n.error()};
-    config.foreign_jobs = *n;
-  }
-  if (flags.Has("autoprogress-ms")) {
-    auto n = ParseInt(flags.Get("autoprogress-ms"), "autoprogress-ms", 0, kMaxAutoprogressMs);
-    if (!n) return Failure{n.error()};
-    config.autoprogress_ms = *n;
-  }
-  if (flags.Has("seed")) {
-    const std::string text = flags.Get("seed");
+    const std::string count = limit.substr(eq + 1);
     char* end = nullptr;
-    config.seed = std::strtoull(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || text[0] == '-') {
-      return Failure{"--seed: `" + text + "` is not a non-negative integer"};
+    long n = std::strtol(count.c_str(), &end, 10);
+    if (count.empty() || *end != '\0' || n < 0 || n > 1000000) {
+      return Failure{"--limit: `" + limit + "`: N must be an integer from 0 to 1000000"};
     }
+    config.limits[*action] = static_cast<int>(n);
+  }
+  auto foreign = IntFlag(flags, "foreign", 0);
+  if (!foreign) return Failure{foreign.error()};
+  config.foreign_jobs = *foreign;
+  auto autoprogress = IntFlag(flags, "autoprogress-ms", 0);
+  if (!autoprogress) return Failure{autoprogress.error()};
+  config.autoprogress_ms = *autoprogress;
+  if (flags.Has("seed")) {
+    auto seed = Number(flags, "seed", 0);
+    if (!seed) return Failure{seed.error().message};
+    config.seed = static_cast<std::uint64_t>(*seed);
   }
   return config;
 }
@@ -91,7 +83,7 @@ int RunMock(const ParsedFlags& flags) {
     std::cerr << "djharness mock: " << config.error() << "\n";
     return kExitUsage;
   }
-  auto port = ParseInt(flags.Get("port", "0"), "port", 0, 65535);
+  auto port = IntFlag(flags, "port", 0);
   if (!port) {
     std::cerr << "djharness mock: " << port.error() << "\n";
     return kExitUsage;

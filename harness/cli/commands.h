@@ -18,6 +18,9 @@ int RunFuzz(const ParsedFlags& flags);
 int RunFaults();
 int RunCleanup(const ParsedFlags& flags);
 int RunReport(const ParsedFlags& flags);
+// Prints the clause's entry (reference.h) to `out`; exit code 2 and the list of ids on `err`
+// for a missing or unknown id. Ids are matched without regard to case.
+int RunExplain(const ParsedFlags& flags, std::ostream& out, std::ostream& err);
 
 // The mock's configuration from `djharness mock` flags; fails naming the bad flag.
 Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,28 @@ inline constexpr int kExitViolations = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitTransport = 3;
 
+// What a flag's value may be: flags.def's optional last column. ParseFlags refuses any other
+// value (a one-line message naming the flag and what it accepts; main exits 2), and --help and
+// docs/cli.md say what it accepts.
+enum class ValueKind : unsigned char {
+  kAny,         // any text (URLs, files, names the command checks itself)
+  kInteger,     // a decimal integer from min to max
+  kOneOf,       // one of names()
+  kListOf,      // `all_word`, or a comma-separated list of names()
+  kClauseGlob,  // a glob of '*' and '?' that matches at least one clause id
+};
+using NameList = std::vector<std::string> (*)();
+struct Accepts {
+  ValueKind kind = ValueKind::kAny;
+  long long min = 0;
+  long long max = 0;
+  NameList names = nullptr;
+  std::string_view all_word;  // kListOf
+  std::string_view see;       // where the names are listed for people, if not in --help
+};
+
 struct ParsedFlags {
+  std::string command;
   std::map<std::string, std::vector<std::string>, std::less<>> values;  // as given
   std::vector<std::string> positional;  // for commands that take arguments (commands.def)
   bool help = false;
@@ -28,6 +50,34 @@ struct ParsedFlags {
 };
 
 bool IsCommand(std::string_view command);
+// The names of the commands, in commands.def order.
+std::vector<std::string> CommandNames();
+// What --NAME of the command accepts; kAny for an unknown flag.
+Accepts FlagAccepts(std::string_view command, std::string_view name);
+// The value of an integer flag: decimal digits, perhaps after a minus, within [min, max];
+// nullopt otherwise.
+std::optional<long long> IntegerIn(const std::string& text, const Accepts& range);
+// "an integer from 1 to 64", "one of api3, query, both", ...: for help and errors.
+std::string DescribeAccepts(const Accepts& accepts, bool for_error = false);
+
+// A row of commands.def or flags.def, for the reference (docs/cli.md).
+struct CommandInfo {
+  std::string_view name;
+  std::string_view arguments;
+  std::string_view summary;
+};
+struct FlagInfo {
+  std::string_view command;
+  std::string_view name;
+  std::string_view value;  // "" for a switch
+  bool repeatable;
+  std::string_view fallback;
+  std::string_view help;
+  Accepts accepts;
+};
+std::vector<CommandInfo> Commands();
+std::vector<FlagInfo> FlagsOf(std::string_view command);
+
 // Parse the arguments after the command. Fails with a one-line message naming the flag.
 Result<ParsedFlags> ParseFlags(std::string_view command, const std::vector<std::string>& args);
 std::string CommandHelp(std::string_view command);

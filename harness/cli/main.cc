@@ -14,7 +14,10 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   if (!IsCommand(command)) {
-    std::cerr << "djharness: unknown command `" << command << "` (see djharness --help)\n";
+    std::string names;
+    for (const std::string& name : CommandNames()) names += (names.empty() ? "" : ", ") + name;
+    std::cerr << "djharness: unknown command `" << command << "`; the commands are " << names
+              << " (see djharness --help)\n";
     return kExitUsage;
   }
   auto flags = ParseFlags(command, {args.begin() + 1, args.end()});
@@ -34,5 +37,6 @@ int main(int argc, char** argv) {
   if (command == "fuzz") return RunFuzz(*flags);
   if (command == "cleanup") return RunCleanup(*flags);
   if (command == "report") return RunReport(*flags);
+  if (command == "explain") return RunExplain(*flags, std::cout, std::cerr);
   return RunFaults();
 }

@@ -40,7 +40,7 @@ Result<bool, run::RunError> SetUpOwnedJobs(const ParsedFlags& flags, const Setup
                                            const std::filesystem::path& report_dir,
                                            run::DriverConfig& driver, std::string& note,
                                            bool open_ledger) {
-  auto seconds = Number(flags, "slow-job-seconds", -1, 0, 30L * 24 * 3600);
+  auto seconds = Number(flags, "slow-job-seconds", -1);
   if (!seconds) return Failure{seconds.error()};
   bool given = flags.Has("job-definition") || flags.Has("slow-job-definition");
   if (given) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 #include "harness/client/api_client.h"
 #include "harness/client/inprocess_target.h"
@@ -11,16 +12,24 @@
 namespace dj::cli {
 
 Result<long long, run::RunError> Number(const ParsedFlags& flags, std::string_view name,
-                                        long long fallback, long long min, long long max) {
+                                        long long fallback) {
   std::string text = flags.Get(name);
-  if (text.empty()) return fallback;
-  char* end = nullptr;
-  long long v = std::strtoll(text.c_str(), &end, 10);
-  if (*end != '\0' || v < min || v > max) {
-    return Failure{run::RunError{2, "--" + std::string(name) + " must be an integer from " +
-                                        std::to_string(min) + " to " + std::to_string(max)}};
+  if (text.empty() && !flags.Has(name)) return fallback;
+  Accepts range = FlagAccepts(flags.command, name);
+  if (range.kind != ValueKind::kInteger) {
+    range = {ValueKind::kInteger,
+             std::numeric_limits<long long>::min(),
+             std::numeric_limits<long long>::max(),
+             nullptr,
+             {},
+             {}};
   }
-  return v;
+  auto v = IntegerIn(text, range);
+  if (!v) {
+    return Failure{run::RunError{kExitUsage, "--" + std::string(name) + ": `" + text + "` is not " +
+                                                 DescribeAccepts(range, true)}};
+  }
+  return *v;
 }
 
 std::optional<std::string> ReadFile(const std::filesystem::path& path) {
@@ -43,14 +52,38 @@ Result<bool> WriteAtomically(const std::filesystem::path& path, const std::strin
   return true;
 }
 
-Result<std::vector<protocol::Style>, run::RunError> StylesFrom(const std::string& name) {
+namespace {
+
+struct StyleSet {
+  std::string_view name;
+  std::vector<protocol::Style> styles;
+};
+
+const std::vector<StyleSet>& StyleSets() {
   using protocol::Style;
-  if (name == "api3") return std::vector<Style>{Style::kApi3Post, Style::kApi3Get};
-  if (name == "query") return std::vector<Style>{Style::kQueryGet, Style::kFormPost};
-  if (name == "both")
-    return std::vector<Style>{Style::kApi3Post, Style::kApi3Get, Style::kQueryGet,
-                              Style::kFormPost};
-  return Failure{run::RunError{2, "--style must be api3, query or both"}};
+  static const std::vector<StyleSet> sets = {
+      {"api3", {Style::kApi3Post, Style::kApi3Get}},
+      {"query", {Style::kQueryGet, Style::kFormPost}},
+      {"both", {Style::kApi3Post, Style::kApi3Get, Style::kQueryGet, Style::kFormPost}}};
+  return sets;
+}
+
+}  // namespace
+
+std::vector<std::string> StyleSetNames() {
+  std::vector<std::string> out;
+  for (const StyleSet& set : StyleSets()) out.emplace_back(set.name);
+  return out;
+}
+
+Result<std::vector<protocol::Style>, run::RunError> StylesFrom(const std::string& name) {
+  for (const StyleSet& set : StyleSets()) {
+    if (set.name == name) return set.styles;
+  }
+  std::string names;
+  for (const StyleSet& set : StyleSets())
+    names += (names.empty() ? "" : ", ") + std::string(set.name);
+  return Failure{run::RunError{kExitUsage, "--style: `" + name + "` is not one of " + names}};
 }
 
 Result<std::vector<run::PropertyKind>, run::RunError> PropertiesFrom(
@@ -127,7 +160,7 @@ std::string Setup::Hide(std::string text) const {
 }
 
 Result<client::HttpTargetOptions, run::RunError> HttpOptionsFromFlags(const ParsedFlags& flags) {
-  auto timeout = Number(flags, "timeout-ms", 10000, 1, 600000);
+  auto timeout = Number(flags, "timeout-ms", 10000);
   if (!timeout) return Failure{timeout.error()};
   client::HttpTargetOptions http;
   http.read_timeout_ms = static_cast<int>(*timeout);

@@ -42,15 +42,17 @@ struct Setup {
 };
 
 // The integer value of --NAME, `fallback` when it is absent; exit code 2 and a message naming
-// the flag and the range when it is not an integer from min to max.
+// the flag and the range flags.def gives it when it is not an integer in that range.
 Result<long long, run::RunError> Number(const ParsedFlags& flags, std::string_view name,
-                                        long long fallback, long long min, long long max);
+                                        long long fallback);
 // A whole file, or std::nullopt when it cannot be read.
 std::optional<std::string> ReadFile(const std::filesystem::path& path);
 // Write a file whole or not at all: a temporary beside it, then a rename.
 Result<bool> WriteAtomically(const std::filesystem::path& path, const std::string& text);
 
-// The styles of --style: api3, query or both; exit code 2 otherwise.
+// The values of --style for run and diff (api3, query, both), and the request styles of each;
+// exit code 2 for another name.
+std::vector<std::string> StyleSetNames();
 Result<std::vector<protocol::Style>, run::RunError> StylesFrom(const std::string& name);
 // The properties of --properties: "all" is `all`, otherwise comma-separated names, each once;
 // exit code 2 naming an unknown one.

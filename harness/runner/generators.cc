@@ -384,21 +384,28 @@ rc::Gen<std::vector<Step>> GenHistory(const GenModel& initial, PropertyKind kind
       });
 }
 
-std::string_view PropertyName(PropertyKind kind) {
-  switch (kind) {
-    case PropertyKind::kHistories:
-      return "histories";
-    case PropertyKind::kOwnedJobs:
-      return "owned-jobs";
-    case PropertyKind::kAuthCommon:
-      return "auth-common";
-    case PropertyKind::kRateLimit:
-      return "rate-limit";
-    case PropertyKind::kConcurrency:
-      return "concurrency";
-  }
-  return "";
+namespace {
+
+struct PropertyRow {
+  std::string_view name;
+  std::string_view aims;
+  std::string_view summary;
+};
+constexpr PropertyRow kPropertyRows[] = {
+#define DJ_PROPERTY(e, name, aims, summary) {name, aims, summary},
+#include "harness/runner/properties.def"
+#undef DJ_PROPERTY
+};
+
+const PropertyRow& RowOf(PropertyKind kind) {
+  return kPropertyRows[static_cast<std::size_t>(kind)];
 }
+
+}  // namespace
+
+std::string_view PropertyName(PropertyKind kind) { return RowOf(kind).name; }
+std::string_view PropertyAims(PropertyKind kind) { return RowOf(kind).aims; }
+std::string_view PropertySummary(PropertyKind kind) { return RowOf(kind).summary; }
 
 std::optional<PropertyKind> PropertyFromName(std::string_view name) {
   for (PropertyKind k : kAllProperties) {

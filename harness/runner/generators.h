@@ -35,20 +35,23 @@ struct GenModel {
   int max_owned = 3;            // Submit steps per history at most
 };
 
-// Which property a step belongs to.
+// Which property a step belongs to (properties.def).
 enum class PropertyKind : unsigned char {
-  kHistories,    // the DeleteJob life cycle: ID-*, DEL-*, GONE-*, ISO-*, RL-*, OBS-1, STYLE-1
-  kAuthCommon,   // planted wire faults: AUTH-*, COM-*, ISO-3, ROB-1
-  kRateLimit,    // DeleteJob schedules with generated gaps: RL-1..RL-4
-  kConcurrency,  // concurrent batches of calls from several threads: CONC-1, CONC-2
-  kOwnedJobs,    // without control: jobs of the run's own, submitted, watched, terminated,
-                 // deleted: DEL-1, DEL-2, GONE-*, OBS-1, ISO-1 in real time
+#define DJ_PROPERTY(e, name, aims, summary) e,
+#include "harness/runner/properties.def"
+#undef DJ_PROPERTY
 };
 inline constexpr PropertyKind kAllProperties[] = {
-    PropertyKind::kHistories, PropertyKind::kAuthCommon, PropertyKind::kRateLimit,
-    PropertyKind::kConcurrency, PropertyKind::kOwnedJobs};
+#define DJ_PROPERTY(e, name, aims, summary) PropertyKind::e,
+#include "harness/runner/properties.def"
+#undef DJ_PROPERTY
+};
 std::string_view PropertyName(PropertyKind kind);
 std::optional<PropertyKind> PropertyFromName(std::string_view name);
+// The clause ids the property's histories are built to reach: globs separated by spaces.
+std::string_view PropertyAims(PropertyKind kind);
+// What the property's histories do, in one paragraph (docs/clauses.md).
+std::string_view PropertySummary(PropertyKind kind);
 
 // A job for the control extension, weighted so that every (job state, worst instance state)
 // pair is reached: 0-4 tasks of 0-3 instances.

@@ -479,6 +479,16 @@ bool ClauseMatches(std::string_view glob, std::string_view id) {
   return ClauseMatches(glob.substr(1), id.substr(1));
 }
 
+bool PropertyAimsAt(PropertyKind kind, std::string_view id) {
+  std::string_view aims = PropertyAims(kind);
+  while (!aims.empty()) {
+    std::size_t space = std::min(aims.find(' '), aims.size());
+    if (ClauseMatches(aims.substr(0, space), id)) return true;
+    aims.remove_prefix(std::min(space + 1, aims.size()));
+  }
+  return false;
+}
+
 Result<report::Results, RunError> RunConformance(const RunConfig& config, client::Target& target,
                                                  client::Target* control,
                                                  const protocol::Credentials& credentials) {

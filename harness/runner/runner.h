@@ -96,5 +96,7 @@ CleanupReport CleanUp(const LedgerContents& ledger, client::Target& target,
 
 // Whether a clause id matches a glob of '*' and '?' (the --only flag).
 bool ClauseMatches(std::string_view glob, std::string_view id);
+// Whether the property's histories are built to reach the clause id (PropertyAims).
+bool PropertyAimsAt(PropertyKind kind, std::string_view id);
 
 }  // namespace dj::run

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "harness/cli/commands.h"
+#include "harness/cli/setup.h"
+#include "harness/runner/diff.h"
 
 namespace dj::cli {
 namespace {
@@ -95,14 +99,23 @@ TEST(MockConfigFromFlags, BuildsTheConfiguration) {
 }
 
 TEST(MockConfigFromFlags, RefusesBadValues) {
+  // Values the flags table refuses do not get this far: see Flags.EveryCheckedFlag... below.
   for (std::vector<std::string> args : {
-           std::vector<std::string>{"--fault", "nope"},
-           {"--limit", "DeleteJob"},
+           std::vector<std::string>{"--limit", "DeleteJob"},
            {"--limit", "Frobnicate=2"},
            {"--limit", "DeleteJob=-1"},
            {"--limit", "DeleteJob=two"},
            {"--secret-id", "AKIDa"},
            {"--control-token", "t"},
+       }) {
+    auto flags = Parse("mock", args);
+    ASSERT_TRUE(flags.ok());
+    auto config = MockConfigFromFlags(*flags);
+    ASSERT_FALSE(config.ok()) << args[0] << " " << args[1];
+    EXPECT_NE(config.error().find(args[0]), std::string::npos) << config.error();
+  }
+  for (std::vector<std::string> args : {
+           std::vector<std::string>{"--fault", "nope"},
            {"--seed", "-3"},
            {"--foreign", "-1"},
            {"--foreign", "100001"},
@@ -114,23 +127,19 @@ TEST(MockConfigFromFlags, RefusesBadValues) {
            {"--autoprogress-ms", "86400001"},
        }) {
     auto flags = Parse("mock", args);
-    ASSERT_TRUE(flags.ok());
-    auto config = MockConfigFromFlags(*flags);
-    ASSERT_FALSE(config.ok()) << args[0] << " " << args[1];
-    EXPECT_NE(config.error().find(args[0]), std::string::npos) << config.error();
+    ASSERT_FALSE(flags.ok()) << args[0] << " " << args[1];
+    EXPECT_EQ(flags.error().find(args[0] + ": `" + args[1] + "` is not "), 0U) << flags.error();
   }
-  auto config = MockConfigFromFlags(*Parse("mock", {"--foreign", "-1"}));
-  ASSERT_FALSE(config.ok());
-  EXPECT_EQ(config.error(), "--foreign: `-1` is not an integer from 0 to 100000");
+  EXPECT_EQ(Parse("mock", {"--foreign", "-1"}).error(),
+            "--foreign: `-1` is not an integer from 0 to 100000");
 }
 
 // RunMock refuses bad modes with exit code 2 and a message, before it binds or waits.
 TEST(RunMock, RefusesBadModesBeforeStarting) {
   for (std::vector<std::string> args : {
-           std::vector<std::string>{"--foreign", "-1"},
-           {"--autoprogress-ms", "x"},
-           {"--audit-log", "/nonexistent-djharness-dir/audit.jsonl"},
+           std::vector<std::string>{"--audit-log", "/nonexistent-djharness-dir/audit.jsonl"},
            {"--audit-log="},
+           {"--tls-cert", "cert.pem"},
        }) {
     auto flags = Parse("mock", args);
     ASSERT_TRUE(flags.ok()) << flags.error();
@@ -142,6 +151,103 @@ TEST(RunMock, RefusesBadModesBeforeStarting) {
               std::string::npos)
         << err;
   }
+}
+
+// Every flag whose accepted values flags.def gives refuses anything else with one line that
+// names the flag and says what it accepts, and takes every value it says it accepts.
+TEST(Flags, EveryCheckedFlagRefusesOtherValuesSayingWhatItAccepts) {
+  int checked = 0;
+  for (const CommandInfo& command : Commands()) {
+    for (const FlagInfo& flag : FlagsOf(command.name)) {
+      const Accepts& a = flag.accepts;
+      std::vector<std::string> bad;
+      std::vector<std::string> good;
+      switch (a.kind) {
+        case ValueKind::kAny:
+          continue;
+        case ValueKind::kInteger:
+          bad = {"", "x", "1.5", "12abc", "99999999999999999999", " 1", "+1"};
+          if (a.min > std::numeric_limits<long long>::min())
+            bad.push_back(std::to_string(a.min - 1));
+          if (a.max < std::numeric_limits<long long>::max())
+            bad.push_back(std::to_string(a.max + 1));
+          good = {std::to_string(a.min), std::to_string(a.max)};
+          break;
+        case ValueKind::kOneOf:
+          bad = {"", "no-such-name"};
+          good = a.names();
+          break;
+        case ValueKind::kListOf:
+          bad = {"no-such-name", a.names().front() + ",no-such-name", a.names().front() + ","};
+          good = a.names();
+          good.emplace_back(a.all_word);
+          good.push_back(a.names().front() + "," + a.names().back());
+          break;
+        case ValueKind::kClauseGlob:
+          bad = {"", "XYZ-*", "DEL-22", "del-2"};  // ids match exactly, as --only judges them
+          good = {"DEL-2", "AUTH-?", "*"};
+          break;
+      }
+      ++checked;
+      std::string name = "--" + std::string(flag.name);
+      for (const std::string& value : bad) {
+        auto parsed = ParseFlags(command.name, {name, value});
+        ASSERT_FALSE(parsed.ok()) << command.name << " " << name << " " << value;
+        EXPECT_EQ(parsed.error().find(name + ": `"), 0U) << parsed.error();
+        EXPECT_NE(parsed.error().find(DescribeAccepts(a, true)), std::string::npos)
+            << parsed.error();
+        EXPECT_EQ(parsed.error().find('\n'), std::string::npos) << parsed.error();
+      }
+      for (const std::string& value : good) {
+        auto parsed = ParseFlags(command.name, {name + "=" + value});
+        EXPECT_TRUE(parsed.ok()) << command.name << " " << name << " " << value << ": "
+                                 << parsed.error();
+      }
+      // --help says what the flag accepts.
+      EXPECT_NE(CommandHelp(command.name).find("[" + DescribeAccepts(a) + "]"), std::string::npos)
+          << name;
+    }
+  }
+  EXPECT_GE(checked, 39);
+}
+
+// The names of the enumerated flags are the names the commands read.
+TEST(Flags, TheNamesTheTableAcceptsAreTheNamesTheCommandsRead) {
+  for (const std::string& name : FlagAccepts("run", "style").names()) {
+    EXPECT_TRUE(StylesFrom(name).ok()) << name;
+  }
+  EXPECT_EQ(FlagAccepts("diff", "style").names(), FlagAccepts("run", "style").names());
+  for (const std::string& name : FlagAccepts("lifecycle", "style").names()) {
+    EXPECT_TRUE(protocol::StyleFromName(name).has_value()) << name;
+  }
+  for (const std::string& name : FlagAccepts("run", "profile").names()) {
+    EXPECT_TRUE(model::ProfileFromName(name).has_value()) << name;
+  }
+  for (const std::string& name : FlagAccepts("mock", "fault").names()) {
+    EXPECT_TRUE(mock::FaultFromName(name).has_value()) << name;
+  }
+  EXPECT_EQ(FlagAccepts("run", "fault").names().size(), mock::kAllFaults.size());
+  for (const std::string& name : FlagAccepts("run", "properties").names()) {
+    EXPECT_TRUE(PropertiesFrom(name, run::kAllProperties).ok()) << name;
+  }
+  for (const std::string& name : FlagAccepts("diff", "properties").names()) {
+    EXPECT_TRUE(PropertiesFrom(name, run::kDiffProperties).ok()) << name;
+  }
+}
+
+TEST(Flags, AnUnknownFlagIsNamedWithTheNearestAndEveryFlagOfTheCommand) {
+  auto typo = Parse("run", {"--sytle", "api3"});
+  ASSERT_FALSE(typo.ok());
+  EXPECT_EQ(typo.error().find("unknown flag --sytle (did you mean --style?); `djharness run` "
+                              "takes --target, --endpoint"),
+            0U)
+      << typo.error();
+  EXPECT_NE(typo.error().find("--ledger"), std::string::npos);
+  auto far = Parse("faults", {"--everything"});
+  ASSERT_FALSE(far.ok());
+  EXPECT_EQ(far.error(), "unknown flag --everything; `djharness faults` takes no flags");
+  EXPECT_EQ(Parse("mock", {"--port"}).error(),
+            "--port needs a value N: an integer from 0 to 65535");
 }
 
 TEST(MockConfigFromFlags, DefaultsAreSafe) {

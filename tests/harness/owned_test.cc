@@ -221,6 +221,24 @@ TEST(OwnedJobs, TheOwnedJobsPropertyPassesAndLeavesNothingBehind) {
   EXPECT_EQ(after.size(), before.size());
 }
 
+// properties.def: the owned-jobs property alone reaches every clause it aims at.
+TEST(OwnedJobs, ThePropertyReachesTheClausesItAimsAt) {
+  MockFixture f(Via::kInProcess, NoControl());
+  RunConfig config;
+  config.seed = 4;
+  config.runs = 3;
+  config.owned_runs = 3;
+  config.properties = {PropertyKind::kOwnedJobs};
+  config.driver = OwnedConfig(f);
+  auto results = RunConformance(config, f.target(), nullptr, testing::DefaultCredentials());
+  ASSERT_TRUE(results.ok()) << results.error().message;
+  for (const report::ClauseResult& c : results->clauses) {
+    if (PropertyAimsAt(PropertyKind::kOwnedJobs, c.id)) {
+      EXPECT_GT(c.checks, 0) << c.id;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dj::run
 
