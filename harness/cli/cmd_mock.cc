@@ -12,7 +12,7 @@
 namespace dj::cli {
 namespace {
 
-constexpr long kMaxForeignJobs = 100000;
+constexpr long kMaxForeignJobs = 1000000;
 constexpr long kMaxAutoprogressMs = 86400000;  // a day per state
 
 Result<int> ParseInt(const std::string& text, std::string_view flag, long min, long max) {
@@ -149,13 +149,8 @@ int RunMock(const ParsedFlags& flags) {
               << model::ClauseId(mock::BrokenClause(f)) << ")" << std::endl;
   }
   if (service.config().foreign_jobs > 0) {
-    model::Store store = service.SnapshotStore();
-    std::size_t deletable = 0;
-    for (const std::string& id : service.ForeignJobIds()) {
-      const model::Job* job = store.Find(id);
-      if (job != nullptr && model::IsDeletable(*job)) ++deletable;
-    }
-    std::cout << "foreign jobs: " << service.config().foreign_jobs << ", " << deletable
+    std::cout << "foreign jobs: " << service.config().foreign_jobs << ", "
+              << service.DeletableForeignJobs()
               << " of them deletable (names foreign-0, foreign-1, ...)" << std::endl;
   }
   if (service.config().autoprogress_ms > 0) {

@@ -139,9 +139,7 @@ Decision PlantDecisionFaults(const MockState& state, const MockConfig& config,
       break;
     case Clause::kGoneListed:
       if (config.Has(Fault::kDeletedStillListed)) {
-        model::Store with_ghosts = store;
-        for (const auto& [id, job] : state.ghosts) with_ghosts.Put(job);
-        return model::Decide(with_ghosts, request, {});
+        return model::DecideListingAlso(store, state.ghosts, request);
       }
       break;
     case Clause::kGoneDeleteAgain:
@@ -457,6 +455,16 @@ model::Store MockService::SnapshotStore() const {
 std::vector<std::string> MockService::ForeignJobIds() const {
   std::lock_guard lock(mu_);
   return {state_.foreign.begin(), state_.foreign.end()};
+}
+
+std::size_t MockService::DeletableForeignJobs() const {
+  std::lock_guard lock(mu_);
+  std::size_t deletable = 0;
+  for (const std::string& id : state_.foreign) {
+    const model::Job* job = state_.store.Find(id);
+    if (job != nullptr && model::IsDeletable(*job)) ++deletable;
+  }
+  return deletable;
 }
 
 std::vector<AuditEntry> MockService::Audit() const {

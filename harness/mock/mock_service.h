@@ -50,7 +50,7 @@ struct MockConfig {
   std::uint64_t seed = 0;               // RequestIds and fresh JobIds; 0 = from std::random_device
   std::int64_t race_window_ms = 3;      // non-atomic-delete: the time between check and erase
   std::int64_t hang_ms = 60000;         // hangs: how long the HTTP adapter holds a connection
-  // Jobs of "someone else" that MockService starts with (foreign_jobs.h); 0 to 100000.
+  // Jobs of "someone else" that MockService starts with (foreign_jobs.h); 0 to 1000000.
   int foreign_jobs = 0;
   // When > 0, a job SubmitJob makes moves one state per this many ms of the steady clock and
   // then runs its tasks (progress.h); 0 keeps it SUBMITTED. Control-made jobs never move.
@@ -65,7 +65,7 @@ struct MockState {
   model::Store store;
   model::RateLimiter limiter;
   std::int64_t virtual_now_ms = 0;             // the control clock (target-contract §2)
-  std::map<std::string, model::Job> ghosts;    // deleted jobs, kept only for the *-still-* faults
+  model::Store::JobMap ghosts;                 // deleted jobs, kept only for the *-still-* faults
   std::mt19937_64 rng;                         // RequestIds and fresh JobIds
   ProgressMap progress;                        // SubmitJob's jobs that still move (autoprogress)
   std::set<std::string, std::less<>> foreign;  // ids of the foreign jobs, deleted ones included
@@ -134,6 +134,8 @@ class MockService {
   // The ids of the foreign jobs since the start or the last control reset, sorted; deleted
   // ones included.
   std::vector<std::string> ForeignJobIds() const;
+  // How many foreign jobs are still there and deletable (model::IsDeletable).
+  std::size_t DeletableForeignJobs() const;
   // The audit entries so far, oldest first (at most the last kAuditMemoryEntries).
   std::vector<AuditEntry> Audit() const;
   // Also write every later audit entry to `out` as one line (AuditJsonLine), flushed at once;

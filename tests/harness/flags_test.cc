@@ -105,7 +105,7 @@ TEST(MockConfigFromFlags, RefusesBadValues) {
            {"--control-token", "t"},
            {"--seed", "-3"},
            {"--foreign", "-1"},
-           {"--foreign", "100001"},
+           {"--foreign", "1000001"},
            {"--foreign", "many"},
            {"--foreign", ""},
            {"--autoprogress-ms", "x"},
@@ -121,7 +121,7 @@ TEST(MockConfigFromFlags, RefusesBadValues) {
   }
   auto config = MockConfigFromFlags(*Parse("mock", {"--foreign", "-1"}));
   ASSERT_FALSE(config.ok());
-  EXPECT_EQ(config.error(), "--foreign: `-1` is not an integer from 0 to 100000");
+  EXPECT_EQ(config.error(), "--foreign: `-1` is not an integer from 0 to 1000000");
 }
 
 // RunMock refuses bad modes with exit code 2 and a message, before it binds or waits.
