@@ -220,8 +220,9 @@ std::optional<std::vector<std::string_view>> NamedIds(const json& p) {
 
 // DescribeJobs over the store and, for a planted fault, jobs it still lists after deleting
 // them (`also`). Never copies the store: JobIds and a job-id filter look up the ids named
-// (O(k log n)); without any filter TotalCount is the size and only the jobs up to the page's
-// end are walked (O(offset + limit)); other filters look at every job, as a count needs.
+// (O(k log n)); without any filter TotalCount is the size and the page starts at the job of
+// rank Offset (Store::FromRank); other filters look at every job, as a count needs, and so
+// does the planted fault's listing (jobs up to the page's end).
 Decision DecideDescribeJobs(const Store& store, const ApiRequest& r, const Store::JobMap* also) {
   const json& p = r.params;
   auto job_ids = p.find("JobIds");
@@ -296,6 +297,12 @@ Decision DecideDescribeJobs(const Store& store, const ApiRequest& r, const Store
         if (it != also->end()) job = &it->second;
       }
       if (job != nullptr) visit(*job);
+    }
+  } else if (every_job && also == nullptr) {
+    // The page alone: from the job at rank Offset (RankIndex), Limit jobs on.
+    total = offset;
+    for (auto it = store.FromRank(static_cast<std::size_t>(offset));
+         it != store.jobs().end() && visit(it->second); ++it) {
     }
   } else {
     WalkInOrder(store.jobs(), also, visit);

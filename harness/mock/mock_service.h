@@ -98,16 +98,29 @@ Result<ReadRequest, model::Refusal> ReadApiRequest(const MockConfig& config,
                                                    const protocol::HttpRequest& request,
                                                    std::int64_t wall_seconds);
 
+// The part of the mock's answer that reads none of its state: the request parsed (COM-5,
+// COM-6, style) and, when that succeeds, its common parameters and authentication
+// (ReadApiRequest). MockService computes it before taking its lock, so that requests are
+// verified in parallel. Refers to `request`, which must outlive it.
+struct PreRead {
+  Result<protocol::WireRequest, model::Refusal> wire;
+  std::optional<Result<ReadRequest, model::Refusal>> read;  // when `wire` succeeded
+};
+PreRead PreReadRequest(const MockConfig& config, const protocol::HttpRequest& request,
+                       std::int64_t wall_seconds);
+
 // The mock's whole behaviour. Deterministic given the state (including its RNG). Moving jobs
 // are first brought to clocks.steady_ms (autoprogress). With the non-atomic-delete fault, a
 // successful DeleteJob's erase is left in *deferred (when given) for the caller to make later.
 // When `audit` is given it receives the request's audit entry (its seq left 0), or
 // std::nullopt when the request is not audited: a control request, another path than "/", or
 // an Action that cannot be read or does not mutate (StartAudit).
+// `pre`, when given, must be PreReadRequest of the same request at clocks.wall_seconds (its
+// parameters are moved out): the answer is the same as without it.
 protocol::HttpResponse Respond(MockState& state, const MockConfig& config,
                                const protocol::HttpRequest& request, const Clocks& clocks,
                                std::optional<DeferredErase>* deferred = nullptr,
-                               std::optional<AuditEntry>* audit = nullptr);
+                               std::optional<AuditEntry>* audit = nullptr, PreRead* pre = nullptr);
 
 // A lowercase RFC 4122 version-4 UUID from the generator.
 std::string NewRequestId(std::mt19937_64& rng);

@@ -5,6 +5,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "models/job_id_gen.h"
 
@@ -330,6 +331,25 @@ RC_GTEST_PROP(DescribeJobs, PagesAreThoseOfAFullScan, ()) {
   Decision with_also = DecideListingAlso(store, also, List(p));
   RC_ASSERT(with_also.Succeeds());
   RC_ASSERT(with_also.reply == ListByFullScan(store, also, p));
+}
+
+// Pages far into a store of many blocks of the rank index, after deletions, are a full scan's.
+TEST(DescribeJobs, DeepPagesOfALargeStoreAreThoseOfAFullScan) {
+  Store store;
+  for (int i = 0; i < 3000; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "job-%08d", i * 7 % 3000);
+    store.Put(MakeJob(id, i % 2 == 0 ? State::kSucceed : State::kRunning, {}));
+  }
+  for (int i = 0; i < 3000; i += 5) {
+    char id[16];
+    std::snprintf(id, sizeof id, "job-%08d", i);
+    store.Erase(id);
+  }
+  for (std::int64_t offset : {0, 1, 255, 256, 511, 1000, 2399, 2400, 5000}) {
+    json p = {{"Offset", offset}, {"Limit", 100}};
+    EXPECT_EQ(Decide(store, List(p), {}).reply, ListByFullScan(store, {}, p)) << offset;
+  }
 }
 
 TEST(SubmitJob, CreatesASubmittedJobWithPendingInstances) {
