@@ -1,5 +1,6 @@
-// Google Benchmark: the foundation's hot paths, per request style: encode+sign (client),
-// parse+verify (server), the mock's whole Respond, and the model's DeleteJob decision.
+// Google Benchmark: the codec's hot paths, per request style: encode+sign (client),
+// parse+verify (server), and the mock's whole handler (with 1,000,000 jobs too). The model's
+// decisions at scale are in model_bench.cc.
 #include <benchmark/benchmark.h>
 
 #include "harness/mock/mock_service.h"
@@ -57,22 +58,39 @@ void BM_MockRespond(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(mock::Respond(mock_state, config, req, {kNow, 0}));
 }
 
-// The model's DeleteJob decision in a store of N jobs.
-void BM_DecideDeleteJob(benchmark::State& state) {
-  model::Store store;
-  for (std::int64_t i = 0; i < state.range(0); ++i) {
-    char id[32];
-    std::snprintf(id, sizeof id, "job-%08lld", static_cast<long long>(i));
-    store.Put({id, "", model::State::kRunning, {{"t0", {model::State::kRunning}}}, "z", 0});
+// The mock's whole handler with N foreign jobs: DescribeJob of one of them, and a DeleteJob of
+// one that cannot be deleted (no limit, no state change), each in O(log n).
+void BM_MockRespondAtScale(benchmark::State& state, model::Action action) {
+  mock::MockConfig config;
+  config.foreign_jobs = static_cast<int>(state.range(0));
+  config.seed = 7;
+  config.limits[model::Action::kDeleteJob] = 0;
+  mock::MockService service(
+      config, [] { return kNow; }, [] { return std::int64_t{0}; });
+  std::string id;
+  model::Store store = service.SnapshotStore();
+  for (const auto& [foreign, job] : store.jobs()) {
+    if (!model::IsDeletable(job)) {
+      id = foreign;
+      break;
+    }
   }
-  model::ApiRequest request = model::DeleteJobRequest("job-00000007");
-  for (auto _ : state) benchmark::DoNotOptimize(model::Decide(store, request, {}));
+  model::ApiRequest request = action == model::Action::kDeleteJob ? model::DeleteJobRequest(id)
+                                                                  : model::DescribeJobRequest(id);
+  protocol::HttpRequest req = protocol::Encode(protocol::Call::Of(request, "ap-guangzhou"), Creds(),
+                                               Options(protocol::Style::kApi3Post));
+  for (auto _ : state) benchmark::DoNotOptimize(service.Handle(req));
 }
 
 BENCHMARK(BM_EncodeAndSign)->DenseRange(0, 3);
 BENCHMARK(BM_ParseAndVerify)->DenseRange(0, 3);
 BENCHMARK(BM_MockRespond);
-BENCHMARK(BM_DecideDeleteJob)->Arg(10)->Arg(10000)->Arg(1000000);
+BENCHMARK_CAPTURE(BM_MockRespondAtScale, describe, model::Action::kDescribeJob)
+    ->Arg(1000)
+    ->Arg(1000000);
+BENCHMARK_CAPTURE(BM_MockRespondAtScale, delete, model::Action::kDeleteJob)
+    ->Arg(1000)
+    ->Arg(1000000);
 
 }  // namespace
 }  // namespace dj

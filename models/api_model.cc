@@ -7,6 +7,9 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include "models/job_id.h"
 #include "models/regions.h"
@@ -174,7 +177,53 @@ bool MatchesFilter(const Job& job, const std::string& name, const json& values) 
                      [&](const json& v) { return v.get_ref<const std::string&>() == field; });
 }
 
-Decision DecideDescribeJobs(const Store& store, const ApiRequest& r) {
+// Calls visit(job) for the jobs of `a` and of `b` (when given) in JobId order, until it returns
+// false. A job in both is visited once, as `a` has it.
+template <class Visit>
+void WalkInOrder(const Store::JobMap& a, const Store::JobMap* b, Visit visit) {
+  auto i = a.begin();
+  auto j = b != nullptr ? b->begin() : a.end();
+  auto j_end = b != nullptr ? b->end() : a.end();
+  while (i != a.end() || j != j_end) {
+    bool from_a = j == j_end || (i != a.end() && i->first <= j->first);
+    if (from_a && j != j_end && i->first == j->first) ++j;
+    const Job& job = from_a ? i->second : j->second;
+    if (from_a) {
+      ++i;
+    } else {
+      ++j;
+    }
+    if (!visit(job)) return;
+  }
+}
+
+// The ids a listing is limited to, sorted and without repeats: the JobIds parameter, or the
+// values of the first job-id filter; std::nullopt when any job may match.
+std::optional<std::vector<std::string_view>> NamedIds(const json& p) {
+  const json* names = nullptr;
+  if (auto ids = p.find("JobIds"); ids != p.end()) names = &*ids;
+  if (auto filters = p.find("Filters"); names == nullptr && filters != p.end()) {
+    for (const json& f : *filters) {
+      if (f["Name"].get_ref<const std::string&>() == "job-id") {
+        names = &f["Values"];
+        break;
+      }
+    }
+  }
+  if (names == nullptr) return std::nullopt;
+  std::vector<std::string_view> out;
+  for (const json& id : *names) out.emplace_back(id.get_ref<const std::string&>());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// DescribeJobs over the store and, for a planted fault, jobs it still lists after deleting
+// them (`also`). Never copies the store: JobIds and a job-id filter look up the ids named
+// (O(k log n)); without any filter TotalCount is the size and the page starts at the job of
+// rank Offset (Store::FromRank); other filters look at every job, as a count needs, and so
+// does the planted fault's listing (jobs up to the page's end).
+Decision DecideDescribeJobs(const Store& store, const ApiRequest& r, const Store::JobMap* also) {
   const json& p = r.params;
   auto job_ids = p.find("JobIds");
   auto filters = p.find("Filters");
@@ -225,24 +274,44 @@ Decision DecideDescribeJobs(const Store& store, const ApiRequest& r) {
   }
 
   auto matches = [&](const Job& job) {
-    if (job_ids != p.end()) {
-      return std::any_of(job_ids->begin(), job_ids->end(), [&](const json& id) {
-        return id.get_ref<const std::string&>() == job.id;
-      });
-    }
-    if (filters != p.end()) {
-      return std::all_of(filters->begin(), filters->end(), [&](const json& f) {
-        return MatchesFilter(job, f["Name"].get_ref<const std::string&>(), f["Values"]);
-      });
-    }
-    return true;
+    if (filters == p.end()) return true;  // JobIds: only the named jobs are visited
+    return std::all_of(filters->begin(), filters->end(), [&](const json& f) {
+      return MatchesFilter(job, f["Name"].get_ref<const std::string&>(), f["Values"]);
+    });
   };
   json set = json::array();
   std::int64_t total = 0;
-  for (const auto& [id, job] : store.jobs()) {
-    if (!matches(job)) continue;
+  // Without any filter every job matches: the count is known, the walk ends with the page.
+  bool every_job = job_ids == p.end() && filters == p.end();
+  auto visit = [&](const Job& job) {
+    if (!matches(job)) return true;
     if (total >= offset && total < offset + limit) set.push_back(JobListEntry(job));
     ++total;
+    return !every_job || total < offset + limit;
+  };
+  if (auto named = NamedIds(p)) {
+    for (std::string_view id : *named) {
+      const Job* job = store.Find(id);
+      if (job == nullptr && also != nullptr) {
+        auto it = also->find(id);
+        if (it != also->end()) job = &it->second;
+      }
+      if (job != nullptr) visit(*job);
+    }
+  } else if (every_job && also == nullptr) {
+    // The page alone: from the job at rank Offset (RankIndex), Limit jobs on.
+    total = offset;
+    for (auto it = store.FromRank(static_cast<std::size_t>(offset));
+         it != store.jobs().end() && visit(it->second); ++it) {
+    }
+  } else {
+    WalkInOrder(store.jobs(), also, visit);
+  }
+  if (every_job) {
+    total = static_cast<std::int64_t>(store.size());
+    if (also != nullptr) {
+      for (const auto& [id, job] : *also) total += store.Find(id) == nullptr ? 1 : 0;
+    }
   }
   return Succeed(store.AnyDeleted() ? Clause::kGoneListed : Clause::kDrvList,
                  {{"JobSet", std::move(set)}, {"TotalCount", total}});
@@ -353,13 +422,19 @@ Decision Decide(const Store& store, const ApiRequest& request, const Fresh& fres
     case Action::kDescribeJob:
       return DecideDescribeJob(store, request);
     case Action::kDescribeJobs:
-      return DecideDescribeJobs(store, request);
+      return DecideDescribeJobs(store, request, nullptr);
     case Action::kSubmitJob:
       return DecideSubmitJob(request, fresh);
     case Action::kTerminateJob:
       return DecideTerminateJob(store, request);
   }
   return Refuse(Clause::kActionUnknown, "Unknown action.");
+}
+
+Decision DecideListingAlso(const Store& store, const Store::JobMap& also,
+                           const ApiRequest& request) {
+  if (auto refused = CheckParamShape(request)) return *refused;
+  return DecideDescribeJobs(store, request, &also);
 }
 
 void Apply(Store& store, const Effect& effect) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "models/actions.h"
 #include "models/clauses.h"
@@ -69,6 +70,10 @@ struct Fresh {
 // The decision for `request` against `store` (clauses COM-4, COM-7, ID-*, DEL-*, GONE-*,
 // OBS-1, DRV-*). Never fails: every request has a deciding clause.
 Decision Decide(const Store& store, const ApiRequest& request, const Fresh& fresh);
+// DescribeJobs as if the jobs of `also` (not in the store) were listed too: the reference mock's
+// planted fault deleted-still-listed, without copying the store.
+Decision DecideListingAlso(const Store& store, const Store::JobMap& also,
+                           const ApiRequest& request);
 // Apply a success's effect.
 void Apply(Store& store, const Effect& effect);
 

@@ -165,13 +165,15 @@ bool Store::WasDeleted(std::string_view id) const { return deleted_.contains(id)
 void Store::Put(Job job) {
   if (auto it = deleted_.find(job.id); it != deleted_.end()) deleted_.erase(it);
   std::string id = job.id;
-  jobs_.insert_or_assign(std::move(id), std::move(job));
+  auto [it, inserted] = jobs_.insert_or_assign(std::move(id), std::move(job));
+  if (inserted) ids_.Insert(it->first);
 }
 
 bool Store::Erase(std::string_view id) {
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return false;
   deleted_.insert(it->first);
+  ids_.Erase(it->first);
   jobs_.erase(it);
   return true;
 }
@@ -179,6 +181,12 @@ bool Store::Erase(std::string_view id) {
 void Store::Clear() {
   jobs_.clear();
   deleted_.clear();
+  ids_.Clear();
+}
+
+Store::JobMap::const_iterator Store::FromRank(std::size_t rank) const {
+  auto id = ids_.At(rank);
+  return id ? jobs_.find(*id) : jobs_.end();
 }
 
 }  // namespace dj::model

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/rank_index.h"
 #include "models/result.h"
 #include "models/states.h"
 
@@ -71,12 +72,19 @@ class Store {
   const JobMap& jobs() const { return jobs_; }
   const std::set<std::string, std::less<>>& deleted() const { return deleted_; }
   std::size_t size() const { return jobs_.size(); }
+  // The jobs from the one with `rank` jobs before it in id order, without walking to it
+  // (a page of DescribeJobs at any Offset); jobs().end() when rank >= size().
+  JobMap::const_iterator FromRank(std::size_t rank) const;
 
-  friend bool operator==(const Store&, const Store&) = default;
+  // Two stores are equal when they hold the same jobs and remember the same deletions.
+  friend bool operator==(const Store& a, const Store& b) {
+    return a.jobs_ == b.jobs_ && a.deleted_ == b.deleted_;
+  }
 
  private:
   JobMap jobs_;
   std::set<std::string, std::less<>> deleted_;
+  RankIndex ids_;  // the keys of jobs_
 };
 
 }  // namespace dj::model

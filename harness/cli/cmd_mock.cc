@@ -141,13 +141,8 @@ int RunMock(const ParsedFlags& flags) {
               << model::ClauseId(mock::BrokenClause(f)) << ")" << std::endl;
   }
   if (service.config().foreign_jobs > 0) {
-    model::Store store = service.SnapshotStore();
-    std::size_t deletable = 0;
-    for (const std::string& id : service.ForeignJobIds()) {
-      const model::Job* job = store.Find(id);
-      if (job != nullptr && model::IsDeletable(*job)) ++deletable;
-    }
-    std::cout << "foreign jobs: " << service.config().foreign_jobs << ", " << deletable
+    std::cout << "foreign jobs: " << service.config().foreign_jobs << ", "
+              << service.DeletableForeignJobs()
               << " of them deletable (names foreign-0, foreign-1, ...)" << std::endl;
   }
   if (service.config().autoprogress_ms > 0) {

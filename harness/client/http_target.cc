@@ -127,9 +127,17 @@ void HttpTarget::Watch() {
   std::unique_lock lock(mu_);
   while (!quit_) {
     if (!deadline_) {
+      idle_ = true;
       cv_.wait(lock);
-    } else if (cv_.wait_until(lock, *deadline_) == std::cv_status::timeout && deadline_ &&
-               std::chrono::steady_clock::now() >= *deadline_) {
+      idle_ = false;
+      continue;
+    }
+    // Sleep until the deadline seen now. A call that ends meanwhile, or a later one that
+    // starts, needs no wakeup: the same timeout from a later start is a later deadline, so
+    // waking at this one and looking again is enough. That keeps a call free of thread
+    // switches (two per call when every call woke the watchdog).
+    cv_.wait_until(lock, *deadline_);
+    if (!quit_ && deadline_ && std::chrono::steady_clock::now() >= *deadline_) {
       expired_ = true;
       deadline_.reset();
       client_->stop();  // safe from another thread: shuts the socket down under the call
@@ -153,12 +161,14 @@ SendResult HttpTarget::Send(const protocol::HttpRequest& request) {
     body.append(data, length);
     return true;
   };
+  bool wake_watchdog = false;
   {
     std::lock_guard lock(mu_);
     expired_ = false;
     deadline_ = std::chrono::steady_clock::now() + call_timeout_;
+    wake_watchdog = idle_;  // otherwise it is already waiting for an earlier deadline
   }
-  cv_.notify_all();
+  if (wake_watchdog) cv_.notify_all();
   httplib::Result res = client_->send(req);
   bool expired = false;
   {
@@ -166,7 +176,6 @@ SendResult HttpTarget::Send(const protocol::HttpRequest& request) {
     deadline_.reset();
     expired = expired_;
   }
-  cv_.notify_all();
   if (!res) {
     if (too_large) {
       return Failure{TransportError{"the answer is longer than " +

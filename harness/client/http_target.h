@@ -77,6 +77,7 @@ class HttpTarget final : public Target {
   std::condition_variable cv_;
   std::optional<std::chrono::steady_clock::time_point> deadline_;  // of the call in flight
   bool expired_ = false;  // the watchdog stopped the call in flight
+  bool idle_ = false;     // the watchdog waits for a call, not for a deadline
   bool quit_ = false;
   std::thread watchdog_;
 };

@@ -50,7 +50,7 @@ struct MockConfig {
   std::uint64_t seed = 0;               // RequestIds and fresh JobIds; 0 = from std::random_device
   std::int64_t race_window_ms = 3;      // non-atomic-delete: the time between check and erase
   std::int64_t hang_ms = 60000;         // hangs: how long the HTTP adapter holds a connection
-  // Jobs of "someone else" that MockService starts with (foreign_jobs.h); 0 to 100000.
+  // Jobs of "someone else" that MockService starts with (foreign_jobs.h); 0 to 1000000.
   int foreign_jobs = 0;
   // When > 0, a job SubmitJob makes moves one state per this many ms of the steady clock and
   // then runs its tasks (progress.h); 0 keeps it SUBMITTED. Control-made jobs never move.
@@ -65,7 +65,7 @@ struct MockState {
   model::Store store;
   model::RateLimiter limiter;
   std::int64_t virtual_now_ms = 0;             // the control clock (target-contract §2)
-  std::map<std::string, model::Job> ghosts;    // deleted jobs, kept only for the *-still-* faults
+  model::Store::JobMap ghosts;                 // deleted jobs, kept only for the *-still-* faults
   std::mt19937_64 rng;                         // RequestIds and fresh JobIds
   ProgressMap progress;                        // SubmitJob's jobs that still move (autoprogress)
   std::set<std::string, std::less<>> foreign;  // ids of the foreign jobs, deleted ones included
@@ -98,16 +98,29 @@ Result<ReadRequest, model::Refusal> ReadApiRequest(const MockConfig& config,
                                                    const protocol::HttpRequest& request,
                                                    std::int64_t wall_seconds);
 
+// The part of the mock's answer that reads none of its state: the request parsed (COM-5,
+// COM-6, style) and, when that succeeds, its common parameters and authentication
+// (ReadApiRequest). MockService computes it before taking its lock, so that requests are
+// verified in parallel. Refers to `request`, which must outlive it.
+struct PreRead {
+  Result<protocol::WireRequest, model::Refusal> wire;
+  std::optional<Result<ReadRequest, model::Refusal>> read;  // when `wire` succeeded
+};
+PreRead PreReadRequest(const MockConfig& config, const protocol::HttpRequest& request,
+                       std::int64_t wall_seconds);
+
 // The mock's whole behaviour. Deterministic given the state (including its RNG). Moving jobs
 // are first brought to clocks.steady_ms (autoprogress). With the non-atomic-delete fault, a
 // successful DeleteJob's erase is left in *deferred (when given) for the caller to make later.
 // When `audit` is given it receives the request's audit entry (its seq left 0), or
 // std::nullopt when the request is not audited: a control request, another path than "/", or
 // an Action that cannot be read or does not mutate (StartAudit).
+// `pre`, when given, must be PreReadRequest of the same request at clocks.wall_seconds (its
+// parameters are moved out): the answer is the same as without it.
 protocol::HttpResponse Respond(MockState& state, const MockConfig& config,
                                const protocol::HttpRequest& request, const Clocks& clocks,
                                std::optional<DeferredErase>* deferred = nullptr,
-                               std::optional<AuditEntry>* audit = nullptr);
+                               std::optional<AuditEntry>* audit = nullptr, PreRead* pre = nullptr);
 
 // A lowercase RFC 4122 version-4 UUID from the generator.
 std::string NewRequestId(std::mt19937_64& rng);
@@ -134,6 +147,8 @@ class MockService {
   // The ids of the foreign jobs since the start or the last control reset, sorted; deleted
   // ones included.
   std::vector<std::string> ForeignJobIds() const;
+  // How many foreign jobs are still there and deletable (model::IsDeletable).
+  std::size_t DeletableForeignJobs() const;
   // The audit entries so far, oldest first (at most the last kAuditMemoryEntries).
   std::vector<AuditEntry> Audit() const;
   // Also write every later audit entry to `out` as one line (AuditJsonLine), flushed at once;

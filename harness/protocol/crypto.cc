@@ -1,28 +1,74 @@
-// OpenSSL one-shot digests. Inputs up to the protocol's 10 MB limit fit the int lengths used.
+// Digests and HMACs on OpenSSL's EVP interface; hex, Base64, constant-time comparison.
 #include "harness/protocol/crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
+#include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 namespace dj::protocol {
 namespace {
 
-const unsigned char* Bytes(std::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
+// OpenSSL 3's one-shot SHA256() and HMAC() look the algorithm up (an implicit fetch, with a
+// lock and a property query) on every call, which costs more than hashing a request: fetch
+// each digest once, keep one context per thread, and build HMAC (RFC 2104) on the digest.
+struct Algorithm {
+  const EVP_MD* md;
+  std::size_t block;  // bytes
+};
+
+const Algorithm& Fetched(const char* name) {
+  auto fetch = [](const char* n) {
+    EVP_MD* md = EVP_MD_fetch(nullptr, n, nullptr);
+    if (md == nullptr) throw std::runtime_error(std::string("no ") + n + " in OpenSSL");
+    return Algorithm{md, static_cast<std::size_t>(EVP_MD_get_block_size(md))};
+  };
+  static const Algorithm sha256 = fetch("SHA256");
+  static const Algorithm sha1 = fetch("SHA1");
+  return std::string_view(name) == "SHA1" ? sha1 : sha256;
 }
 
-std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
+EVP_MD_CTX* ThreadContext() {
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                           EVP_MD_CTX_free);
+  if (!ctx) throw std::runtime_error("EVP_MD_CTX_new failed");
+  return ctx.get();
+}
+
+std::string Digest(const EVP_MD* md, std::string_view first, std::string_view second = {}) {
+  EVP_MD_CTX* ctx = ThreadContext();
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (HMAC(md, key.data(), static_cast<int>(key.size()), Bytes(data), data.size(), out, &len) ==
-      nullptr) {
-    throw std::runtime_error("HMAC failed");  // only on OpenSSL misconfiguration
+  if (EVP_DigestInit_ex(ctx, md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, first.data(), first.size()) != 1 ||
+      EVP_DigestUpdate(ctx, second.data(), second.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, out, &len) != 1) {
+    throw std::runtime_error("digest failed");  // only on OpenSSL misconfiguration
   }
   return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+std::string Hmac(const Algorithm& algorithm, std::string_view key, std::string_view data) {
+  constexpr std::size_t kMaxBlock = 128;
+  const std::size_t block = algorithm.block;
+  if (block == 0 || block > kMaxBlock) throw std::runtime_error("unexpected digest block size");
+  unsigned char pad[kMaxBlock] = {};
+  std::string hashed_key;
+  if (key.size() > block) {
+    hashed_key = Digest(algorithm.md, key);
+    key = hashed_key;
+  }
+  std::copy(key.begin(), key.end(), pad);
+  for (std::size_t i = 0; i < block; ++i) pad[i] ^= 0x36;
+  std::string_view padded(reinterpret_cast<const char*>(pad), block);
+  std::string inner = Digest(algorithm.md, padded, data);
+  for (std::size_t i = 0; i < block; ++i) pad[i] ^= 0x36 ^ 0x5c;
+  std::string mac = Digest(algorithm.md, padded, inner);
+  OPENSSL_cleanse(pad, sizeof pad);
+  if (!hashed_key.empty()) OPENSSL_cleanse(hashed_key.data(), hashed_key.size());
+  return mac;
 }
 
 int Base64Value(char c) {
@@ -36,18 +82,14 @@ int Base64Value(char c) {
 
 }  // namespace
 
-std::string Sha256(std::string_view data) {
-  unsigned char out[SHA256_DIGEST_LENGTH];
-  ::SHA256(Bytes(data), data.size(), out);
-  return std::string(reinterpret_cast<const char*>(out), sizeof out);
-}
+std::string Sha256(std::string_view data) { return Digest(Fetched("SHA256").md, data); }
 
 std::string HmacSha256(std::string_view key, std::string_view data) {
-  return Hmac(EVP_sha256(), key, data);
+  return Hmac(Fetched("SHA256"), key, data);
 }
 
 std::string HmacSha1(std::string_view key, std::string_view data) {
-  return Hmac(EVP_sha1(), key, data);
+  return Hmac(Fetched("SHA1"), key, data);
 }
 
 std::string Hex(std::string_view bytes) {

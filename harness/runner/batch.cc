@@ -5,13 +5,15 @@
 // against the reference model, from the state the model held before the batch.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <latch>
 #include <map>
+#include <memory>
 #include <set>
-#include <thread>
 
 #include "harness/check/job_history.h"
 #include "harness/protocol/envelope.h"
+#include "harness/runner/crew.h"
 #include "harness/runner/driver.h"
 #include "harness/runner/driver_util.h"
 #include "models/job_id.h"
@@ -103,7 +105,7 @@ std::vector<Finding> Driver::RunBatch(const Batch& batch, const std::string& ste
                                                                   origin)
           .count();
     };
-    std::vector<std::thread> threads;
+    std::vector<std::function<void()>> threads;
     for (std::size_t t = 0; t < batch.threads.size(); ++t) {
       threads.emplace_back([&, t] {
         client::ClientConfig c;
@@ -125,7 +127,8 @@ std::vector<Finding> Driver::RunBatch(const Batch& batch, const std::string& ste
         }
       });
     }
-    for (std::thread& th : threads) th.join();
+    if (!config_.crew) config_.crew = std::make_shared<Crew>();
+    config_.crew->RunAll(std::move(threads));
   }
   std::vector<Sent*> all;
   for (auto& thread : sent) {

@@ -23,6 +23,8 @@
 
 namespace dj::run {
 
+class Crew;
+
 // Driver::fatal() texts the runner ends a run on without an error of the target.
 inline constexpr std::string_view kInterrupted = "interrupted";
 inline constexpr std::string_view kBudgetSpent = "the request budget is spent";
@@ -61,6 +63,9 @@ struct DriverConfig {
   // Connections for the concurrency property's threads (not owned); the driver opens more
   // with Target::Another() when a batch has more threads than this.
   std::vector<client::Target*> lanes;
+  // The threads that send a batch's calls, kept between batches; the driver starts its own
+  // when empty.
+  std::shared_ptr<Crew> crew;
   std::shared_ptr<model::RateJudge> rate_judge;
   // Without control, on the steady clock: requests sent before this may share a window with
   // ones sent before the run began (another run's cleanup, another client), which the judge
@@ -160,6 +165,9 @@ class Driver {
   int steps() const { return steps_; }  // steps executed since Begin()
   const std::map<DeleteCellKey, DeleteCellTally>& delete_cells() const { return delete_cells_; }
   double pacing_seconds() const { return static_cast<double>(pacing_ms_) / 1000.0; }
+  // Time on the limiter's clock since Begin(): virtual with control (moved only by clock
+  // steps), real (steady) without.
+  std::int64_t limiter_ms_since_begin() const { return LimiterNow() - history_origin_ms_; }
   const model::Store& store() const { return store_; }
   // Take a job of the run's own (from a ledger, for cleanup) as the history's next "@owned-N",
   // in an unknown state. Returns N.

@@ -16,6 +16,7 @@
 #include <memory>
 #include <set>
 
+#include "harness/runner/crew.h"
 #include "harness/runner/generators.h"
 
 namespace dj::run {
@@ -55,6 +56,7 @@ struct Capture {
   bool silent = false;
   double seconds_to_find = 0;  // when the round's first failure happened
   std::int64_t requests_to_find = 0;
+  std::int64_t limiter_ms_to_find = 0;  // the same on the limiter's clock (RunTimings)
   std::optional<Finding> finding;
   std::vector<Step> steps;
   std::vector<Recorded> trace;
@@ -65,6 +67,7 @@ struct Totals {
   std::map<Clause, int> checks;
   std::int64_t histories = 0;
   std::int64_t requests = 0;
+  std::int64_t limiter_ms = 0;  // the histories' time on the limiter's clock, added up
   double pacing_seconds = 0;
   int failures = 0;
   // For the reports: one row per history, the DeleteJob coverage cells, and the first few
@@ -161,6 +164,7 @@ class StepCommand final : public rc::state::Command<GenModel, History> {
         h.capture.seconds_to_find =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - h.start).count();
         h.capture.requests_to_find = RequestsSoFar(h);
+        h.capture.limiter_ms_to_find = h.totals.limiter_ms + h.driver.limiter_ms_since_begin();
       }
       h.capture.finding = f;
       h.capture.steps = h.executed;
@@ -208,6 +212,7 @@ class Tally {
     if (kind_ == PropertyKind::kRateLimit) KeepSchedule(property, index);
     ++totals_.histories;
     totals_.requests += driver_.requests();
+    totals_.limiter_ms += driver_.limiter_ms_since_begin();
     totals_.pacing_seconds += driver_.pacing_seconds();
     if (config_.progress) {
       config_.progress(
@@ -491,7 +496,8 @@ bool PropertyAimsAt(PropertyKind kind, std::string_view id) {
 
 Result<report::Results, RunError> RunConformance(const RunConfig& config, client::Target& target,
                                                  client::Target* control,
-                                                 const protocol::Credentials& credentials) {
+                                                 const protocol::Credentials& credentials,
+                                                 RunTimings* timings) {
   LoadRapidCheckQuietly();
   auto start = std::chrono::steady_clock::now();
   report::Results results;
@@ -539,6 +545,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
     lanes.push_back(std::move(lane));
   }
   for (const auto& lane : lanes) driver_config.lanes.push_back(lane.get());
+  if (!driver_config.crew) driver_config.crew = std::make_shared<Crew>();
 
   Totals totals;
   std::set<std::string> reported;
@@ -654,6 +661,10 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       reported.insert(id);
       ++totals.failures;
       failures.emplace(id, MakeFailure(capture, kind, round, params.seed, config.repro));
+      if (timings != nullptr) {
+        timings->virtual_seconds_to_find[id] =
+            static_cast<double>(capture.limiter_ms_to_find) / 1000.0;
+      }
       if (silent) break;
     }
     if (silent || budget_spent) break;

@@ -5,6 +5,8 @@
 #include <rapidcheck/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace dj::protocol {
 namespace {
@@ -42,6 +44,34 @@ TEST(HmacSha256, Rfc4231Case1) {
 TEST(HmacSha256, Rfc4231Case2) {
   EXPECT_EQ(Hex(HmacSha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+// A key longer than the digest's block is hashed first.
+TEST(HmacSha256, Rfc4231Case6KeyLongerThanTheBlock) {
+  EXPECT_EQ(Hex(HmacSha256(std::string(131, '\xaa'),
+                           "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(HmacSha1, Rfc2202Case6KeyLongerThanTheBlock) {
+  EXPECT_EQ(Hex(HmacSha1(std::string(80, '\xaa'),
+                         "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+}
+
+// Each thread has its own digest context: threads hashing at once get the same answers.
+TEST(HmacSha256, SameAnswersFromManyThreads) {
+  std::string expected = Hex(HmacSha256("Jefe", "what do ya want for nothing?"));
+  std::vector<std::string> got(8);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < got.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i)
+        got[t] = Hex(HmacSha256("Jefe", "what do ya want for nothing?"));
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const std::string& g : got) EXPECT_EQ(g, expected);
 }
 
 TEST(HmacSha1, Rfc2202Case1) {

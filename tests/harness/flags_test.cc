@@ -118,7 +118,7 @@ TEST(MockConfigFromFlags, RefusesBadValues) {
            std::vector<std::string>{"--fault", "nope"},
            {"--seed", "-3"},
            {"--foreign", "-1"},
-           {"--foreign", "100001"},
+           {"--foreign", "1000001"},
            {"--foreign", "many"},
            {"--foreign", ""},
            {"--autoprogress-ms", "x"},
@@ -131,7 +131,7 @@ TEST(MockConfigFromFlags, RefusesBadValues) {
     EXPECT_EQ(flags.error().find(args[0] + ": `" + args[1] + "` is not "), 0U) << flags.error();
   }
   EXPECT_EQ(Parse("mock", {"--foreign", "-1"}).error(),
-            "--foreign: `-1` is not an integer from 0 to 100000");
+            "--foreign: `-1` is not an integer from 0 to 1000000");
 }
 
 // RunMock refuses bad modes with exit code 2 and a message, before it binds or waits.

@@ -233,3 +233,53 @@ TEST_F(HttpEdgeTest, V1PostOverOneMegabyteIsRefused) {
 
 }  // namespace
 }  // namespace dj::testing
+
+namespace dj::testing {
+namespace {
+
+// MockService parses and verifies a request before its lock (PreReadRequest); Respond must
+// answer exactly as when it reads the request itself, whatever the request.
+TEST(PreRead, RespondAnswersTheSameWithAndWithoutIt) {
+  constexpr std::int64_t kNow = 1735689599;
+  mock::MockConfig config;
+  config.control = true;
+  protocol::Credentials creds{std::string(mock::kDefaultSecretId),
+                              std::string(mock::kDefaultSecretKey), ""};
+  std::vector<protocol::HttpRequest> requests;
+  for (protocol::Style style : {protocol::Style::kApi3Post, protocol::Style::kApi3Get,
+                                protocol::Style::kQueryGet, protocol::Style::kFormPost}) {
+    for (int variant = 0; variant < 6; ++variant) {
+      protocol::EncodeOptions o;
+      o.style = style;
+      o.timestamp = kNow;
+      if (variant == 1) o.faults.wrong_key = true;
+      if (variant == 2) o.faults.timestamp_text = std::to_string(kNow - 400);
+      if (variant == 3) o.faults.method = "PUT";
+      if (variant == 4) o.faults.raw_body = "[1, 2";
+      model::ApiRequest api =
+          variant == 5 ? model::DeleteJobRequest("JOB-1") : model::DeleteJobRequest("job-aaaaaaaa");
+      requests.push_back(protocol::Encode(protocol::Call::Of(api, "ap-guangzhou"), creds, o));
+    }
+  }
+  mock::MockState with;
+  mock::MockState without;
+  with.rng.seed(3);
+  without.rng.seed(3);
+  mock::Clocks clocks{kNow, 0};
+  protocol::HttpRequest job;
+  job.method = "POST";
+  job.target = "/_conformance/jobs";
+  job.body = R"({"JobId":"job-aaaaaaaa","JobState":"SUCCEED","Tasks":[]})";
+  ASSERT_EQ(mock::Respond(with, config, job, clocks), mock::Respond(without, config, job, clocks));
+  for (const protocol::HttpRequest& r : requests) {
+    mock::PreRead pre = mock::PreReadRequest(config, r, clocks.wall_seconds);
+    protocol::HttpResponse read_before =
+        mock::Respond(with, config, r, clocks, nullptr, nullptr, &pre);
+    EXPECT_EQ(read_before, mock::Respond(without, config, r, clocks))
+        << r.method << " " << r.target << " " << r.body.substr(0, 80);
+  }
+  EXPECT_EQ(with.store, without.store);
+}
+
+}  // namespace
+}  // namespace dj::testing

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <random>
+#include <set>
 
 #include "models/job_id_gen.h"
 
@@ -47,6 +50,54 @@ TEST(Store, PutReplacesAJobWithTheSameId) {
   store.Put(MakeJob("job-aaaaaaaa", State::kFailed, {}));
   EXPECT_EQ(store.size(), 1U);
   EXPECT_EQ(store.Find("job-aaaaaaaa")->state, State::kFailed);
+}
+
+// Many inserts and erases (blocks split and empty) against a sorted set: every rank agrees.
+RC_GTEST_PROP(RankIndex, AgreesWithASortedSet, ()) {
+  const auto seed = *rc::gen::arbitrary<std::uint32_t>();
+  const int ops = *rc::gen::inRange(0, 4000);
+  const int keys = *rc::gen::inRange(1, 3000);
+  std::mt19937 rng(seed);
+  RankIndex index;
+  std::set<std::string> expected;
+  for (int i = 0; i < ops; ++i) {
+    std::string key = "job-" + std::to_string(rng() % static_cast<unsigned>(keys));
+    if (expected.contains(key)) {
+      if (rng() % 3 == 0) {
+        index.Erase(key);
+        expected.erase(key);
+      }
+    } else {
+      index.Insert(key);
+      expected.insert(key);
+    }
+  }
+  RC_ASSERT(index.size() == expected.size());
+  std::size_t rank = 0;
+  for (const std::string& key : expected)
+    RC_ASSERT(index.At(rank++) == std::optional<std::string_view>(key));
+  RC_ASSERT(!index.At(expected.size()).has_value());
+}
+
+TEST(Store, FromRankFollowsPutsAndErases) {
+  Store store;
+  for (int i = 0; i < 1000; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "job-%08d", i);
+    store.Put(MakeJob(id, State::kSucceed, {}));
+  }
+  store.Put(MakeJob("job-00000500", State::kRunning, {}));  // a replacement adds no key
+  EXPECT_TRUE(store.Erase("job-00000000"));
+  ASSERT_NE(store.FromRank(0), store.jobs().end());
+  EXPECT_EQ(store.FromRank(0)->first, "job-00000001");
+  EXPECT_EQ(store.FromRank(499)->first, "job-00000500");
+  EXPECT_EQ(store.FromRank(998)->first, "job-00000999");
+  EXPECT_EQ(store.FromRank(999), store.jobs().end());
+  Store copy = store;
+  EXPECT_EQ(copy, store);
+  EXPECT_EQ(copy.FromRank(10)->first, "job-00000011");
+  store.Clear();
+  EXPECT_EQ(store.FromRank(0), store.jobs().end());
 }
 
 TEST(Deletable, JobAndEveryInstanceMustBeSucceedOrFailed) {
