@@ -448,9 +448,11 @@ class Server {
     if (limit < 1 || limit > 100) throw ApiError{"InvalidParameterValue", "Limit is 1 to 100."};
     json set = json::array();
     std::size_t total = 0;
-    for (const auto& [id, job] : jobs_) {
+    for (const auto& entry : jobs_) {
+      const auto& [id, job] = entry;
+      // clang 14 does not let a lambda capture a structured binding: the lambda uses entry.
       if (!std::all_of(must_match.begin(), must_match.end(),
-                       [&](const auto& ids) { return ids.contains(id); })) {
+                       [&](const auto& ids) { return ids.contains(entry.first); })) {
         continue;
       }
       if (total >= offset && total < offset + limit) {
