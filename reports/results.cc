@@ -71,6 +71,7 @@ void to_json(json& j, const FailureReport& f) {
        {"requests", f.requests},
        {"seconds_to_find", f.seconds_to_find},
        {"requests_to_find", f.requests_to_find},
+       {"virtual_seconds_to_find", f.virtual_seconds_to_find},
        {"steps", f.steps},
        {"history", f.history},
        {"timeline", f.timeline},
@@ -87,6 +88,7 @@ void from_json(const json& j, FailureReport& f) {
   f.requests = j.at("requests").get<int>();
   f.seconds_to_find = j.at("seconds_to_find").get<double>();
   f.requests_to_find = j.at("requests_to_find").get<std::int64_t>();
+  f.virtual_seconds_to_find = j.value("virtual_seconds_to_find", 0.0);
   f.steps = j.at("steps");
   f.history = j.at("history").get<std::vector<Exchange>>();
   f.timeline = j.value("timeline", std::string());

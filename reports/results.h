@@ -49,7 +49,10 @@ struct FailureReport {
   std::uint64_t seed = 0;      // the RapidCheck seed of the round that found it
   int requests = 0;            // API requests in the shrunk history (control steps not counted)
   double seconds_to_find = 0;  // from the start of the run to the first history that broke it
-  std::int64_t requests_to_find = 0;               // requests sent by then
+  std::int64_t requests_to_find = 0;  // requests sent by then
+  // The same as seconds_to_find on the limiter's clock (the target's virtual clock with control,
+  // real time without), summed over the histories run until then.
+  double virtual_seconds_to_find = 0;
   nlohmann::json steps = nlohmann::json::array();  // the shrunk history, for `djharness replay`
   std::vector<Exchange> history;
   // A concurrency finding's calls that cannot be explained, drawn on one time scale (text);

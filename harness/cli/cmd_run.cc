@@ -41,8 +41,7 @@ extern "C" void OnInterrupt(int sig) {
   }
 }
 
-void PrintResults(const report::Results& r, const run::RunTimings& timings,
-                  const fs::path& results_path, std::ostream& out) {
+void PrintResults(const report::Results& r, const fs::path& results_path, std::ostream& out) {
   out << "\n";
   for (const report::ClauseResult& c : r.clauses) {
     std::string id = c.id;
@@ -75,11 +74,8 @@ void PrintResults(const report::Results& r, const run::RunTimings& timings,
     if (!f.timeline.empty()) out << "  the calls that cannot be explained:\n" << f.timeline;
     out << "  found after " << f.requests_to_find << " requests ("
         << static_cast<int>(f.seconds_to_find * 1000) << " ms";
-    if (auto v = timings.virtual_seconds_to_find.find(c.id);
-        v != timings.virtual_seconds_to_find.end()) {
-      out << "; " << static_cast<std::int64_t>(std::llround(v->second * 1000))
-          << " ms on the target's clock";
-    }
+    out << "; " << static_cast<std::int64_t>(std::llround(f.virtual_seconds_to_find * 1000))
+        << " ms on the target's clock";
     out << ")";
     if (f.replays > 0) {
       out << "; replayed " << f.replays << " times, failed again " << f.reproduced << " times"
@@ -313,9 +309,7 @@ int RunRun(const ParsedFlags& flags) {
                    p.failures, p.elapsed_seconds);
     };
   }
-  run::RunTimings timings;
-  auto results =
-      run::RunConformance(config, *setup->target, setup->control, setup->credentials, &timings);
+  auto results = run::RunConformance(config, *setup->target, setup->control, setup->credentials);
   if (config.progress) std::fprintf(stderr, "\n");
   if (!results && results.error().exit_code == 130 && config.driver.ledger) {
     std::cerr << "djharness run: interrupted; jobs the run made may be left on the target: "
@@ -340,14 +334,7 @@ int RunRun(const ParsedFlags& flags) {
   markdown.results_path = results_path.string();
   markdown.report_dir = dir.string();
   markdown.comparison = comparison ? &*comparison : nullptr;
-  json document = *results;
-  // Beside seconds_to_find (wall time): the same on the limiter's clock, virtual with control.
-  for (json& clause : document["clauses"]) {
-    auto v = timings.virtual_seconds_to_find.find(clause["id"].get<std::string>());
-    if (v != timings.virtual_seconds_to_find.end() && clause["failure"].is_object())
-      clause["failure"]["virtual_seconds_to_find"] = v->second;
-  }
-  std::string text = document.dump(2, ' ', false, json::error_handler_t::replace);
+  std::string text = json(*results).dump(2, ' ', false, json::error_handler_t::replace);
   std::string junit = report::JunitXml(*results, Hostname());
   std::vector<std::pair<fs::path, std::string>> outputs = {
       {results_path, text},
@@ -379,7 +366,7 @@ int RunRun(const ParsedFlags& flags) {
     if (auto written = WriteAtomically(flags.Get("junit"), junit); !written)
       return fail({2, written.error()});
   }
-  PrintResults(*results, timings, results_path, std::cout);
+  PrintResults(*results, results_path, std::cout);
   if (comparison) std::cout << "\n" << report::ComparisonText(*comparison);
   std::cout << "results: " << results_path.string() << "  junit: " << (dir / "junit.xml").string()
             << "  summary: " << (dir / "summary.md").string()

@@ -56,7 +56,7 @@ struct Capture {
   bool silent = false;
   double seconds_to_find = 0;  // when the round's first failure happened
   std::int64_t requests_to_find = 0;
-  std::int64_t limiter_ms_to_find = 0;  // the same on the limiter's clock (RunTimings)
+  std::int64_t limiter_ms_to_find = 0;  // the same on the limiter's clock
   std::optional<Finding> finding;
   std::vector<Step> steps;
   std::vector<Recorded> trace;
@@ -395,6 +395,7 @@ report::FailureReport MakeFailure(const Capture& capture, PropertyKind kind, int
   f.round = round;
   f.seconds_to_find = capture.seconds_to_find;
   f.requests_to_find = capture.requests_to_find;
+  f.virtual_seconds_to_find = static_cast<double>(capture.limiter_ms_to_find) / 1000.0;
   f.repro = ReproScript(capture.steps, repro);
   f.clause = std::string(model::ClauseId(capture.finding->clause));
   f.message = capture.finding->message;
@@ -496,8 +497,7 @@ bool PropertyAimsAt(PropertyKind kind, std::string_view id) {
 
 Result<report::Results, RunError> RunConformance(const RunConfig& config, client::Target& target,
                                                  client::Target* control,
-                                                 const protocol::Credentials& credentials,
-                                                 RunTimings* timings) {
+                                                 const protocol::Credentials& credentials) {
   LoadRapidCheckQuietly();
   auto start = std::chrono::steady_clock::now();
   report::Results results;
@@ -661,10 +661,6 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       reported.insert(id);
       ++totals.failures;
       failures.emplace(id, MakeFailure(capture, kind, round, params.seed, config.repro));
-      if (timings != nullptr) {
-        timings->virtual_seconds_to_find[id] =
-            static_cast<double>(capture.limiter_ms_to_find) / 1000.0;
-      }
       if (silent) break;
     }
     if (silent || budget_spent) break;

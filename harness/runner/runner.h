@@ -66,19 +66,11 @@ struct RunError {
   std::string message;
 };
 
-// What a run measured besides its results document. Per failed clause: the time to its first
-// detection on the limiter's clock (the target's virtual clock with control, real time
-// without), summed over the histories run until then, as seconds_to_find sums wall time.
-struct RunTimings {
-  std::map<std::string, double> virtual_seconds_to_find;
-};
-
 // Run every property against the target. `control` may equal `target`, be another target, or
 // be nullptr when the target has no control extension (clauses that need it are skipped).
 Result<report::Results, RunError> RunConformance(const RunConfig& config, client::Target& target,
                                                  client::Target* control,
-                                                 const protocol::Credentials& credentials,
-                                                 RunTimings* timings = nullptr);
+                                                 const protocol::Credentials& credentials);
 
 // Re-run one recorded history from a reset target: the first finding of a judged clause it
 // produces (as when it was recorded), std::nullopt when it breaks nothing now, or why it could
