@@ -456,8 +456,9 @@ HttpResponse MockService::Handle(const HttpRequest& request) {
 void MockService::Record(AuditEntry entry) {
   entry.seq = ++audit_seq_;
   if (audit_out_ != nullptr) *audit_out_ << AuditJsonLine(entry) << std::endl;  // flushed
+  if (config_.audit_memory_entries == 0) return;
   audit_.push_back(std::move(entry));
-  if (audit_.size() > kAuditMemoryEntries) audit_.pop_front();
+  if (audit_.size() > config_.audit_memory_entries) audit_.pop_front();
 }
 
 model::Store MockService::SnapshotStore() const {

@@ -37,6 +37,9 @@ inline constexpr std::string_view kSecondSecretKey = "djharnessLocalMockSecretKe
 // no answer at once (it has no timeout to wait for).
 inline constexpr int kNoAnswerStatus = 0;
 
+// How many audit entries MockService keeps in memory by default: the most recent ones.
+inline constexpr std::size_t kAuditMemoryEntries = 10000;
+
 struct MockConfig {
   bool control = false;       // serve /_conformance/* (target-contract §2)
   std::string control_token;  // when set, control requests need X-Conformance-Token
@@ -55,6 +58,10 @@ struct MockConfig {
   // When > 0, a job SubmitJob makes moves one state per this many ms of the steady clock and
   // then runs its tasks (progress.h); 0 keeps it SUBMITTED. Control-made jobs never move.
   std::int64_t autoprogress_ms = 0;
+  // How many audit entries MockService keeps for Audit(), the most recent ones; 0 keeps none
+  // (the audit log, when set, still gets every entry). The in-process fuzz target keeps none,
+  // so that an input allocates nothing that outlives it and libFuzzer's leak check stays quiet.
+  std::size_t audit_memory_entries = kAuditMemoryEntries;
 
   int LimitOf(model::Action a) const;
   bool Has(Fault f) const { return faults.contains(f); }
@@ -127,9 +134,6 @@ std::string NewRequestId(std::mt19937_64& rng);
 // A well-formed JobId not in the store and never deleted from it.
 std::string NewJobId(std::mt19937_64& rng, const model::Store& store);
 
-// How many audit entries MockService keeps in memory: the most recent ones.
-inline constexpr std::size_t kAuditMemoryEntries = 10000;
-
 // A thread-safe mock with real (or injected) clocks. It starts with config.foreign_jobs
 // foreign jobs and records an audit entry for every audited request.
 class MockService {
@@ -149,7 +153,7 @@ class MockService {
   std::vector<std::string> ForeignJobIds() const;
   // How many foreign jobs are still there and deletable (model::IsDeletable).
   std::size_t DeletableForeignJobs() const;
-  // The audit entries so far, oldest first (at most the last kAuditMemoryEntries).
+  // The audit entries so far, oldest first (at most the last config.audit_memory_entries).
   std::vector<AuditEntry> Audit() const;
   // Also write every later audit entry to `out` as one line (AuditJsonLine), flushed at once;
   // nullptr stops. `out` must stay valid until replaced or the service is destroyed.

@@ -3,6 +3,7 @@
 // every request that tries to change a job.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -455,6 +456,29 @@ TEST(Audit, JobIdsAreKeptAsReceivedAndBounded) {
   EXPECT_EQ(audit[1].job_id, std::nullopt);
   EXPECT_EQ(audit[1].outcome, "MissingParameter");
   EXPECT_EQ(audit[2].job_id, long_id.substr(0, mock::kAuditJobIdBytes) + "...");
+}
+
+TEST(Audit, MemoryKeepsTheConfiguredNumberOfNewestEntriesAndTheLogEvery) {
+  for (std::size_t keep : {std::size_t{0}, std::size_t{2}}) {
+    mock::MockConfig config = ModesConfig();
+    config.audit_memory_entries = keep;
+    MockFixture f(Via::kInProcess, config);
+    std::ostringstream log;
+    f.service().SetAuditLog(&log);
+    for (std::string_view id : {"JOB-1", "JOB-2", "JOB-3"}) {
+      f.Advance(1000);
+      f.Send(model::DeleteJobRequest(std::string(id)));
+    }
+    std::vector<mock::AuditEntry> audit = f.service().Audit();
+    ASSERT_EQ(audit.size(), keep);
+    if (keep == 2) {
+      EXPECT_EQ(audit[0].seq, 2);
+      EXPECT_EQ(audit[1].job_id, "JOB-3");
+    }
+    std::string text = log.str();
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << text;
+    f.service().SetAuditLog(nullptr);
+  }
 }
 
 TEST(Audit, TheLogFileCanBeReadWhileTheMockRuns) {
