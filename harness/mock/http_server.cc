@@ -4,6 +4,7 @@
 #include "harness/mock/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <ostream>
 
@@ -115,6 +116,10 @@ MockHttpServer::MockHttpServer(MockService& service, ServerOptions options)
   // An idle keep-alive connection holds a worker thread: enough workers for the harness's
   // concurrency property (up to 64 client threads) besides its own connections.
   server_->new_task_queue = [] { return new httplib::ThreadPool(72); };
+  server_->set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd_ = static_cast<int>(sock);
+  });
   server_->set_tcp_nodelay(true);  // answers are small: do not wait for delayed ACKs
   server_->set_keep_alive_max_count(100000);
   server_->set_payload_max_length(protocol::kV3PostLimitBytes);
@@ -152,6 +157,11 @@ Result<int> MockHttpServer::Bind(const std::string& host, int port) {
     }
     port_ = port;
   }
+  // cpp-httplib listens with a backlog of 5 (compiled in). A burst of new connections (wrk
+  // -c64, the concurrency property's lanes) overflows it, and the kernel drops the
+  // handshakes it has no room for; their clients send again only after 1 s, then 2 s more,
+  // so a request can wait seconds for a mock that is idle. Listening again raises the backlog.
+  if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
   return port_;
 }
 

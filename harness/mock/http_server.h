@@ -65,6 +65,7 @@ class MockHttpServer {
   bool stopping_ = false;
   std::string host_;
   int port_ = 0;
+  int listen_fd_ = -1;  // the listening socket, once bound
 };
 
 }  // namespace dj::mock
