@@ -154,11 +154,19 @@ int DryRun(const run::RunConfig& config, const Setup& setup, std::ostream& out) 
         }
       }
     };
-    bool plan = kind == run::PropertyKind::kOwnedJobs;
-    if (plan) {
-      first = run::OwnedJobsPlan();
-      count(first);
+    std::vector<std::vector<run::Step>> plans;
+    bool owned = kind == run::PropertyKind::kOwnedJobs;
+    if (owned) {
+      plans = {run::OwnedJobsPlan()};
+    } else if (control && config.examples) {
+      run::GenModel m;
+      m.styles = config.styles;
+      m.credentials = 1 + static_cast<int>(config.driver.more_credentials.size());
+      m.threads = config.threads;
+      plans = run::ControlPlan(m, kind);
     }
+    for (const auto& p : plans) count(p);
+    if (!plans.empty()) first = plans.front();
     for (int i = 0; i < runs; ++i) {
       auto history = run::DiffHistory(gen, kind, i, control);
       if (!history) {
@@ -168,8 +176,16 @@ int DryRun(const run::RunConfig& config, const Setup& setup, std::ostream& out) 
       if (first.empty()) first = *history;
       count(*history);
     }
-    out << "\nproperty " << run::PropertyName(kind) << ": " << (plan ? "its plan, then " : "")
-        << runs << " histories, " << steps << " steps; " << (plan ? "the plan" : "the first")
+    std::string before = owned ? "its plan, then "
+                         : !plans.empty()
+                             ? std::to_string(plans.size()) +
+                                   (plans.size() == 1 ? " example" : " examples") + ", then "
+                             : "";
+    out << "\nproperty " << run::PropertyName(kind) << ": " << before << runs << " histories, "
+        << steps << " steps; "
+        << (owned            ? "the plan"
+            : !plans.empty() ? "the first example"
+                             : "the first")
         << ":\n";
     for (std::size_t i = 0; i < first.size(); ++i)
       out << "  " << i + 1 << ". " << run::Describe(first[i]) << "\n";
@@ -212,6 +228,7 @@ int RunRun(const ParsedFlags& flags) {
   }
   config.runs = static_cast<int>(*runs);
   config.max_steps = static_cast<int>(*steps);
+  config.examples = !flags.Has("no-examples");
   config.driver.skew_margin_s = *margin;
   config.seed = flags.Has("seed") ? static_cast<std::uint64_t>(*seed)
                                   : std::random_device{}() % 1000000000ULL;

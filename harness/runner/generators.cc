@@ -605,6 +605,150 @@ std::vector<Step> OwnedJobsPlan() {
 
 namespace {
 
+// Ids of the examples' jobs: well formed, in this order (deletes-neighbour deletes the next).
+constexpr std::string_view kPlanJob = "job-plan0001";
+constexpr std::string_view kPlanNeighbour = "job-plan0002";
+// Well-formed ids the examples never create.
+constexpr std::string_view kPlanNever[] = {"job-00000001", "job-00000002", "job-00000003"};
+
+model::Job PlanJob(std::string_view id, State state, std::vector<std::vector<State>> tasks) {
+  model::Job job;
+  job.id = std::string(id);
+  job.state = state;
+  for (std::size_t t = 0; t < tasks.size(); ++t) {
+    job.tasks.push_back({"t" + std::to_string(t), std::move(tasks[t])});
+  }
+  return job;
+}
+
+ApiCall PlanCall(Action action, json params, protocol::Style style) {
+  return ApiCall{{action, std::move(params)}, style, Encoding{}, WireFault::kNone};
+}
+
+ApiCall OnJob(Action action, std::string_view id, protocol::Style style) {
+  json params = action == Action::kDescribeJobs ? json{{"JobIds", {id}}} : json{{"JobId", id}};
+  return PlanCall(action, std::move(params), style);
+}
+
+std::vector<std::vector<Step>> HistoriesPlan(const GenModel& m) {
+  using enum State;
+  protocol::Style s = m.styles.front();
+  auto on = [s](Action a, std::string_view id) { return Step(OnJob(a, id, s)); };
+  auto create = [](std::string_view id, State st, std::vector<std::vector<State>> tasks) {
+    return Step(CreateJob{PlanJob(id, st, std::move(tasks))});
+  };
+  std::vector<std::vector<Step>> plan = {
+      // DEL-2, and ISO-1 after the refusal.
+      {create(kPlanJob, kRunning, {{kRunning}}), on(Action::kDeleteJob, kPlanJob),
+       on(Action::kDescribeJob, kPlanJob)},
+      // DEL-3: a completed job with an instance still running.
+      {create(kPlanJob, kSucceed, {{kSucceed, kRunning}}), on(Action::kDeleteJob, kPlanJob),
+       on(Action::kDescribeJob, kPlanJob)},
+      // DEL-4: FAILED_INTERRUPTED on an instance, then on the job.
+      {create(kPlanJob, kSucceed, {{kFailedInterrupted}}),
+       create(kPlanNeighbour, kFailedInterrupted, {{kSucceed}}), on(Action::kDeleteJob, kPlanJob),
+       on(Action::kDeleteJob, kPlanNeighbour)},
+      // DEL-1, GONE-1..4 and ISO-2 (the neighbour is untouched).
+      {create(kPlanJob, kSucceed, {{kSucceed, kFailed}}),
+       create(kPlanNeighbour, kFailed, {{kFailed}}), on(Action::kDeleteJob, kPlanJob),
+       on(Action::kDescribeJob, kPlanJob), on(Action::kDescribeJobs, kPlanJob),
+       Step(PlanCall(Action::kDescribeJobs,
+                     {{"Filters", json::array({{{"Name", "job-id"}, {"Values", {kPlanJob}}}})}},
+                     s)),
+       on(Action::kDescribeJob, kPlanNeighbour), on(Action::kDeleteJob, kPlanJob),
+       on(Action::kTerminateJob, kPlanJob)},
+      // DEL-1 and ROB-2 for a completed job without tasks.
+      {create(kPlanJob, kFailed, {}), on(Action::kDeleteJob, kPlanJob)},
+      // ID-1 (uppercase) and ID-4 (well formed, never existed).
+      {on(Action::kDeleteJob, "job-PLAN0001"), on(Action::kDeleteJob, kPlanNever[0])},
+      // ID-1 for a very long id (ROB-1: the target must still answer), ID-2 and ID-3.
+      {on(Action::kDeleteJob, "job-" + std::string(72, 'a')),
+       Step(PlanCall(Action::kDescribeJob, json::object(), s)),
+       Step(PlanCall(Action::kDescribeJob, {{"JobId", 12345678}}, protocol::Style::kApi3Post))},
+  };
+  if (m.styles.size() > 1) {  // STYLE-1
+    plan.push_back({create(kPlanJob, kRunning, {{kRunning}}),
+                    Step(SameInStyles{model::DescribeJobRequest(std::string(kPlanJob)),
+                                      m.styles.front(), Encoding{}, m.styles.back(), Encoding{}})});
+  }
+  return plan;
+}
+
+// One history per wire fault and signature version: a DeleteJob that carries the fault on a
+// deletable job, then a look at the job (ISO-3).
+std::vector<std::vector<Step>> AuthCommonPlan(const GenModel& m) {
+  std::vector<std::vector<Step>> plan;
+  for (WireFault f : kAllWireFaults) {
+    if (f == WireFault::kNone) continue;
+    for (bool v3 : {true, false}) {
+      auto style = std::find_if(m.styles.begin(), m.styles.end(), [&](protocol::Style s) {
+        return protocol::IsV3(s) == v3 && FaultFitsStyle(f, s);
+      });
+      if (style == m.styles.end()) continue;
+      ApiCall call = OnJob(Action::kDeleteJob, kPlanJob, *style);
+      call.fault = f;
+      plan.push_back({Step(CreateJob{PlanJob(kPlanJob, State::kSucceed, {{State::kSucceed}})}),
+                      Step(std::move(call)), Step(OnJob(Action::kDescribeJob, kPlanJob, *style))});
+    }
+  }
+  return plan;
+}
+
+std::vector<std::vector<Step>> RatePlan(const GenModel& m) {
+  protocol::Style s = m.styles.front();
+  auto del = [s](std::string_view id, int credential) {
+    ApiCall call = OnJob(Action::kDeleteJob, id, s);
+    call.paced = false;
+    call.credential = credential;
+    return Step(std::move(call));
+  };
+  std::vector<std::vector<Step>> plan = {
+      // RL-1 and RL-2: of three at once the first two are admitted, the third is not.
+      {del(kPlanNever[0], 0), del(kPlanNever[1], 0), del(kPlanNever[2], 0)},
+      // RL-3: the refused third delete leaves its job in place.
+      {Step(CreateJob{PlanJob(kPlanJob, State::kSucceed, {{State::kSucceed}})}),
+       del(kPlanNever[0], 0), del(kPlanNever[1], 0), del(kPlanJob, 0),
+       Step(OnJob(Action::kDescribeJob, kPlanJob, s))},
+  };
+  if (m.credentials > 1) {  // RL-4: another credential's limit is its own
+    plan.push_back({del(kPlanNever[0], 0), del(kPlanNever[1], 0), del(kPlanNever[2], 1)});
+  }
+  return plan;
+}
+
+// CONC-1: two threads delete the same deletable job at once, the others look at it.
+std::vector<std::vector<Step>> ConcurrencyPlan(const GenModel& m) {
+  if (m.threads < 2) return {};
+  protocol::Style s = m.styles.front();
+  Batch batch;
+  for (int t = 0; t < m.threads; ++t) {
+    batch.threads.push_back(
+        {OnJob(t < 2 ? Action::kDeleteJob : Action::kDescribeJob, kPlanJob, s)});
+  }
+  return {{Step(CreateJob{PlanJob(kPlanJob, State::kSucceed, {{State::kSucceed}})}),
+           Step(std::move(batch)), Step(OnJob(Action::kDescribeJob, kPlanJob, s))}};
+}
+
+}  // namespace
+
+std::vector<std::vector<Step>> ControlPlan(const GenModel& m, PropertyKind kind) {
+  switch (kind) {
+    case PropertyKind::kHistories:
+      return HistoriesPlan(m);
+    case PropertyKind::kAuthCommon:
+      return AuthCommonPlan(m);
+    case PropertyKind::kRateLimit:
+      return RatePlan(m);
+    case PropertyKind::kConcurrency:
+      return ConcurrencyPlan(m);
+    case PropertyKind::kOwnedJobs:
+      break;
+  }
+  return {};
+}
+
+namespace {
+
 // The own job a step names, if any.
 std::optional<int> OwnedOf(const Step& step) {
   if (const auto* await = std::get_if<Await>(&step)) return await->job;

@@ -63,6 +63,14 @@ void PredictEffect(GenModel& model, const Step& step);
 // The owned-jobs property's first history: a quick and a slow job of the run's own through
 // every clause a target without control allows (DEL-1, DEL-2, ISO-1, OBS-1, GONE-1..4).
 std::vector<Step> OwnedJobsPlan();
+// The examples of a property on a target with the control extension: fixed short histories,
+// each built to show a clause or a few in the fewest requests and without moving the clock
+// (every history starts from a reset target, so its first two DeleteJobs are admitted). A run
+// sends them before any generated history, as Schemathesis sends a schema's explicit examples
+// first: a target that breaks a clause outright fails within its first requests, at virtual
+// time 0. Empty for the owned-jobs property (its plan is OwnedJobsPlan) and for concurrency
+// when the model has fewer than two threads.
+std::vector<std::vector<Step>> ControlPlan(const GenModel& model, PropertyKind kind);
 // False when the step names an own job ("@owned-N") that no earlier Submit made (shrinking
 // drops such histories).
 bool OwnedRefsValid(const GenModel& model, const Step& step);

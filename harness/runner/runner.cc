@@ -558,36 +558,47 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   // clauses for the fewest requests), then the rest of the budget goes to the full run.
   // The owned-jobs property starts with its plan: one fixed history that reaches every clause
   // a target without control allows, in few requests.
+  // With control, every property first sends its examples (ControlPlan): fixed short
+  // histories that show its clauses in the fewest requests without moving the clock.
   struct Leg {
     PropertyKind kind;
     bool short_pass = false;  // the first pass of a run with a budget
-    bool plan = false;        // the owned-jobs plan instead of generated histories
+    bool plan = false;        // a fixed plan instead of generated histories
   };
   std::vector<Leg> legs;
   for (PropertyKind kind : config.properties) {
-    if (kind == PropertyKind::kOwnedJobs) legs.push_back({kind, false, true});
+    if (kind == PropertyKind::kOwnedJobs || (control != nullptr && config.examples))
+      legs.push_back({kind, false, true});
     legs.push_back({kind, false, false});
     if (driver_config.budget && kind != PropertyKind::kOwnedJobs)
       legs.push_back({kind, true, false});
   }
-  if (driver_config.budget) {
-    // With a budget the plan goes first of all, then the short passes cheapest per clause
-    // first (a planted wire fault is one request for one clause), then the full runs: the
-    // most clauses for the fewest requests.
-    auto rank = [](const Leg& l) {
-      if (l.plan) return 0;
-      if (!l.short_pass) return 4;
-      return l.kind == PropertyKind::kAuthCommon ? 1 : l.kind == PropertyKind::kHistories ? 2 : 3;
-    };
-    std::stable_sort(legs.begin(), legs.end(),
-                     [&](const Leg& a, const Leg& b) { return rank(a) < rank(b); });
-  }
+  // The plans go first of all; with a budget the short passes next, cheapest per clause first
+  // (a planted wire fault is one request for one clause), then the full runs: the most
+  // clauses for the fewest requests.
+  auto rank = [](const Leg& l) {
+    if (l.plan) return 0;
+    if (!l.short_pass) return 4;
+    return l.kind == PropertyKind::kAuthCommon ? 1 : l.kind == PropertyKind::kHistories ? 2 : 3;
+  };
+  std::stable_sort(legs.begin(), legs.end(),
+                   [&](const Leg& a, const Leg& b) { return rank(a) < rank(b); });
   bool budget_spent = false;
 
   for (const Leg& leg : legs) {
     PropertyKind kind = leg.kind;
     int runs = leg.short_pass ? std::min(config.runs, kShortPassRuns) : config.runs;
-    if (leg.plan) runs = 1;
+    std::vector<std::vector<Step>> plan;
+    if (leg.plan) {
+      if (kind == PropertyKind::kOwnedJobs) {
+        plan.push_back(OwnedJobsPlan());
+      } else {
+        plan = ControlPlan(initial, kind);
+      }
+      if (plan.empty()) continue;
+      runs = static_cast<int>(plan.size());
+    }
+    std::size_t next_plan = 0;  // the plan's next history, over every round
     int max_steps = config.max_steps;
     if (kind == PropertyKind::kConcurrency && (control == nullptr || lanes.empty())) continue;
     if (kind == PropertyKind::kOwnedJobs) {
@@ -612,7 +623,8 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       Capture capture;
       auto property = [&] {
         std::vector<CommandPtr> commands;
-        for (Step& s : leg.plan ? OwnedJobsPlan() : *GenHistory(initial, kind))
+        if (leg.plan && next_plan >= plan.size()) return;  // every example has been sent
+        for (Step& s : leg.plan ? plan[next_plan++] : *GenHistory(initial, kind))
           commands.push_back(std::make_shared<const StepCommand>(std::move(s)));
         if (capture.silent) RC_FAIL("the target stopped answering");
         if (capture.fatal) return;  // interrupted or out of budget: the rest passes unsent

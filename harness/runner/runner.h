@@ -28,6 +28,9 @@ struct RunConfig {
   std::uint64_t seed = 1;
   int runs = 200;      // histories per property and round
   int max_steps = 40;  // the longest history
+  // With control: each property first sends its fixed examples (ControlPlan) before any
+  // generated history.
+  bool examples = true;
   std::vector<protocol::Style> styles = {protocol::Style::kApi3Post, protocol::Style::kApi3Get,
                                          protocol::Style::kQueryGet, protocol::Style::kFormPost};
   std::string styles_name = "both";

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/client/inprocess_target.h"
+#include "harness/runner/generators.h"
 #include "tests/harness/mock_fixture.h"
 
 namespace dj::run {
@@ -52,7 +53,8 @@ const report::ClauseResult& Clause(const report::Results& r, std::string_view id
 }
 
 TEST(Runner, TheReferenceMockPassesAndEverySkipHasAReason) {
-  report::Results r = RunMock(SmallRun(11, 60));
+  RunConfig config = SmallRun(11, 60);
+  report::Results r = RunMock(config);
   EXPECT_EQ(r.ExitCode(), 0);
   EXPECT_EQ(r.Count(report::Status::kFailed), 0);
   EXPECT_EQ(r.clauses.size(), model::AllClauseIds().size());
@@ -69,7 +71,15 @@ TEST(Runner, TheReferenceMockPassesAndEverySkipHasAReason) {
     EXPECT_EQ(Clause(r, id).status, report::Status::kPassed) << id;
   }
   EXPECT_GT(r.requests, 0);
-  EXPECT_EQ(r.histories, 4 * 60);
+  // Each property's examples, then its generated histories.
+  GenModel m;
+  m.styles = config.styles;
+  m.credentials = 2;
+  m.threads = config.threads;
+  std::size_t examples = 0;
+  for (PropertyKind kind : kAllProperties) examples += ControlPlan(m, kind).size();
+  EXPECT_GT(examples, 40U);
+  EXPECT_EQ(r.histories, 4 * 60 + static_cast<std::int64_t>(examples));
 }
 
 // Forwards to a target, but for its first `bad` API answers hides the RequestId (ENV-2): a
@@ -303,6 +313,50 @@ TEST(Runner, LenientProfilePassesTheStrictMock) {
   RunConfig config = SmallRun(4, 30);
   config.driver.profile = model::Profile::kLenient;
   EXPECT_EQ(RunMock(config).Count(report::Status::kFailed), 0);
+}
+
+// With control, each property's examples (ControlPlan) come first: every planted fault but the
+// race is found by them, under its own clause, before the clock has moved at all. Without the
+// examples, one generated history per property finds few of them.
+TEST(Runner, TheExamplesFindEveryPlantedFaultAtVirtualTimeZero) {
+  int without_examples = 0;
+  for (mock::Fault fault : mock::kAllFaults) {
+    if (fault == mock::Fault::kNonAtomicDelete) continue;  // a race: the concurrency property's
+    std::string clause(model::ClauseId(mock::BrokenClause(fault)));
+    RunConfig config = SmallRun(1, 1);
+    config.max_rounds = 1;
+    config.replays = 0;
+    report::Results r = RunMock(config, {fault});
+    const report::ClauseResult& c = Clause(r, clause);
+    ASSERT_EQ(c.status, report::Status::kFailed) << mock::FaultName(fault);
+    ASSERT_TRUE(c.failure.has_value());
+    EXPECT_EQ(c.failure->virtual_seconds_to_find, 0) << mock::FaultName(fault);
+    EXPECT_LE(c.failure->requests_to_find, 250) << mock::FaultName(fault);
+
+    config.examples = false;
+    if (Clause(RunMock(config, {fault}), clause).status == report::Status::kFailed)
+      ++without_examples;
+  }
+  EXPECT_LT(without_examples, static_cast<int>(mock::kAllFaults.size()) / 2);
+}
+
+TEST(ControlPlan, EveryPropertyButOwnedJobsHasExamplesThatNeverMoveTheClock) {
+  GenModel m;
+  m.styles = {protocol::Style::kApi3Post, protocol::Style::kQueryGet};
+  m.credentials = 2;
+  for (PropertyKind kind : kAllProperties) {
+    auto plan = ControlPlan(m, kind);
+    EXPECT_EQ(plan.empty(), kind == PropertyKind::kOwnedJobs) << PropertyName(kind);
+    for (const auto& history : plan) {
+      EXPECT_FALSE(history.empty());
+      for (const Step& step : history) {
+        EXPECT_FALSE(std::holds_alternative<AdvanceClock>(step)) << Describe(step);
+        EXPECT_FALSE(std::holds_alternative<Pause>(step)) << Describe(step);
+      }
+    }
+  }
+  m.threads = 1;  // no concurrent batch with one thread
+  EXPECT_TRUE(ControlPlan(m, PropertyKind::kConcurrency).empty());
 }
 
 // properties.def: each property, run alone, reaches every clause it says it aims at (the
