@@ -154,17 +154,8 @@ int DryRun(const run::RunConfig& config, const Setup& setup, std::ostream& out) 
         }
       }
     };
-    std::vector<std::vector<run::Step>> plans;
+    std::vector<std::vector<run::Step>> plans = run::FixedHistories(config, kind, control);
     bool owned = kind == run::PropertyKind::kOwnedJobs;
-    if (owned) {
-      plans = {run::OwnedJobsPlan()};
-    } else if (control && config.examples) {
-      run::GenModel m;
-      m.styles = config.styles;
-      m.credentials = 1 + static_cast<int>(config.driver.more_credentials.size());
-      m.threads = config.threads;
-      plans = run::ControlPlan(m, kind);
-    }
     for (const auto& p : plans) count(p);
     if (!plans.empty()) first = plans.front();
     for (int i = 0; i < runs; ++i) {

@@ -485,6 +485,22 @@ bool ClauseMatches(std::string_view glob, std::string_view id) {
   return ClauseMatches(glob.substr(1), id.substr(1));
 }
 
+GenModel InitialModel(const RunConfig& config, bool control) {
+  GenModel m;
+  m.control = control;
+  m.styles = config.styles;
+  m.credentials = 1 + static_cast<int>(config.driver.more_credentials.size());
+  m.threads = config.threads;
+  return m;
+}
+
+std::vector<std::vector<Step>> FixedHistories(const RunConfig& config, PropertyKind kind,
+                                              bool control) {
+  if (kind == PropertyKind::kOwnedJobs) return std::vector<std::vector<Step>>(1, OwnedJobsPlan());
+  if (control && config.examples) return ControlPlan(InitialModel(config, control), kind);
+  return {};
+}
+
 bool PropertyAimsAt(PropertyKind kind, std::string_view id) {
   std::string_view aims = PropertyAims(kind);
   while (!aims.empty()) {
@@ -529,11 +545,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
     driver_config.demand_admission_from_ms =
         driver_config.steady_ms() + 1000 + driver_config.rate_margin_ms;
   }
-  GenModel initial;
-  initial.control = control != nullptr;
-  initial.styles = config.styles;
-  initial.credentials = 1 + static_cast<int>(driver_config.more_credentials.size());
-  initial.threads = config.threads;
+  GenModel initial = InitialModel(config, control != nullptr);
   // One connection per thread of the concurrency property, kept for the whole run.
   std::vector<std::unique_ptr<client::Target>> lanes;
   for (int t = 0; t < config.threads; ++t) {
@@ -562,22 +574,21 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   // histories that show its clauses in the fewest requests without moving the clock.
   struct Leg {
     PropertyKind kind;
-    bool short_pass = false;  // the first pass of a run with a budget
-    bool plan = false;        // a fixed plan instead of generated histories
+    bool short_pass = false;                   // the first pass of a run with a budget
+    std::vector<std::vector<Step>> plan = {};  // fixed histories instead of generated ones
   };
   std::vector<Leg> legs;
   for (PropertyKind kind : config.properties) {
-    if (kind == PropertyKind::kOwnedJobs || (control != nullptr && config.examples))
-      legs.push_back({kind, false, true});
-    legs.push_back({kind, false, false});
-    if (driver_config.budget && kind != PropertyKind::kOwnedJobs)
-      legs.push_back({kind, true, false});
+    auto fixed = FixedHistories(config, kind, control != nullptr);
+    if (!fixed.empty()) legs.push_back({kind, false, std::move(fixed)});
+    legs.push_back({kind, false});
+    if (driver_config.budget && kind != PropertyKind::kOwnedJobs) legs.push_back({kind, true});
   }
   // The plans go first of all; with a budget the short passes next, cheapest per clause first
   // (a planted wire fault is one request for one clause), then the full runs: the most
   // clauses for the fewest requests.
   auto rank = [](const Leg& l) {
-    if (l.plan) return 0;
+    if (!l.plan.empty()) return 0;
     if (!l.short_pass) return 4;
     return l.kind == PropertyKind::kAuthCommon ? 1 : l.kind == PropertyKind::kHistories ? 2 : 3;
   };
@@ -587,17 +598,9 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
 
   for (const Leg& leg : legs) {
     PropertyKind kind = leg.kind;
+    const std::vector<std::vector<Step>>& plan = leg.plan;
     int runs = leg.short_pass ? std::min(config.runs, kShortPassRuns) : config.runs;
-    std::vector<std::vector<Step>> plan;
-    if (leg.plan) {
-      if (kind == PropertyKind::kOwnedJobs) {
-        plan.push_back(OwnedJobsPlan());
-      } else {
-        plan = ControlPlan(initial, kind);
-      }
-      if (plan.empty()) continue;
-      runs = static_cast<int>(plan.size());
-    }
+    if (!plan.empty()) runs = static_cast<int>(plan.size());
     std::size_t next_plan = 0;  // the plan's next history, over every round
     int max_steps = config.max_steps;
     if (kind == PropertyKind::kConcurrency && (control == nullptr || lanes.empty())) continue;
@@ -605,7 +608,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       // Jobs of the run's own are for targets without control, where they are the only way to
       // reach DEL-*, GONE-*, ISO-1 and OBS-1; each history waits for real jobs.
       if (control != nullptr || !driver_config.job_definition.is_object()) continue;
-      if (!leg.plan) runs = std::min(runs, config.owned_runs);
+      if (plan.empty()) runs = std::min(runs, config.owned_runs);
       max_steps = std::min(max_steps, config.owned_steps);
     }
     if (kind == PropertyKind::kRateLimit && control == nullptr) {
@@ -623,9 +626,9 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       Capture capture;
       auto property = [&] {
         std::vector<CommandPtr> commands;
-        if (leg.plan && next_plan >= plan.size()) return;  // every example has been sent
-        for (Step& s : leg.plan ? plan[next_plan++] : *GenHistory(initial, kind))
-          commands.push_back(std::make_shared<const StepCommand>(std::move(s)));
+        if (!plan.empty() && next_plan >= plan.size()) return;  // every one has been sent
+        std::vector<Step> steps = !plan.empty() ? plan[next_plan++] : *GenHistory(initial, kind);
+        for (Step& s : steps) commands.push_back(std::make_shared<const StepCommand>(std::move(s)));
         if (capture.silent) RC_FAIL("the target stopped answering");
         if (capture.fatal) return;  // interrupted or out of budget: the rest passes unsent
         // Past the shrinking budget every further candidate passes unsent: RapidCheck then

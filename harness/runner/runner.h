@@ -98,6 +98,14 @@ CleanupReport CleanUp(const LedgerContents& ledger, client::Target& target,
                       const protocol::Credentials& credentials, DriverConfig config,
                       std::int64_t max_wait_ms);
 
+// What generation starts from in a run of this configuration, with or without control.
+GenModel InitialModel(const RunConfig& config, bool control);
+// The fixed histories a property sends before its generated ones: the owned-jobs property's
+// plan (OwnedJobsPlan), or with control and config.examples the property's examples
+// (ControlPlan); none otherwise. `djharness run` sends them and its --dry-run lists them.
+std::vector<std::vector<Step>> FixedHistories(const RunConfig& config, PropertyKind kind,
+                                              bool control);
+
 // Whether a clause id matches a glob of '*' and '?' (the --only flag).
 bool ClauseMatches(std::string_view glob, std::string_view id);
 // Whether the property's histories are built to reach the clause id (PropertyAims).
