@@ -5,6 +5,7 @@
 // not loopback unless asked for. One call at a time per object.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -32,6 +33,8 @@ struct HttpTargetOptions {
   // Allow plain http to a host that is not loopback (--insecure-http): every request carries
   // a SecretId and a signature, and perhaps a session token, in clear text.
   bool insecure_http = false;
+  // When set and true, a call in flight ends within about 100 ms as kInterrupted (SIGINT).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // The parts of an endpoint URL "scheme://host[:port][/]".

@@ -10,9 +10,23 @@
 
 namespace dj::client {
 
-// The request never got an HTTP answer: refused connection, timeout, TLS failure...
+// Why a request got no usable HTTP answer. The oracle reads the kind: only kTooLarge means the
+// target did answer (with more than the client reads); every other kind is "no answer", which
+// is a finding only when a canary sent after it gets no answer either (ROB-1).
+enum class TransportErrorKind {
+  kOther,        // anything not below (the default for targets that do not say)
+  kConnect,      // the connection could not be made (refused, unknown host, TLS handshake)
+  kTimeout,      // no whole answer within the call's deadline
+  kClosed,       // the peer closed or reset the connection before a whole answer
+  kMalformed,    // bytes came back that are not an HTTP/1.x answer
+  kTooLarge,     // the answer's body is over the client's cap (the target answered)
+  kInterrupted,  // the run was interrupted while the call was in flight
+};
+
+// The request never got a usable HTTP answer: refused connection, timeout, TLS failure...
 struct TransportError {
   std::string message;
+  TransportErrorKind kind = TransportErrorKind::kOther;
 };
 
 using SendResult = Result<protocol::HttpResponse, TransportError>;
