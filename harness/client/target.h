@@ -10,9 +10,11 @@
 
 namespace dj::client {
 
-// Why a request got no usable HTTP answer. The oracle reads the kind: only kTooLarge means the
-// target did answer (with more than the client reads); every other kind is "no answer", which
-// is a finding only when a canary sent after it gets no answer either (ROB-1).
+// Why a request got no usable HTTP answer. kTooLarge and kMalformed mean the target did answer,
+// with something that is not a readable HTTP answer; kTimeout means it held the request past
+// the deadline. A connection closed after the whole request was sent is a target's fault too;
+// one closed while the request was still being written (a front end refusing an oversize body)
+// may be a refusal whose answer was lost, so it says nothing until a canary fails as well.
 enum class TransportErrorKind {
   kOther,        // anything not below (the default for targets that do not say)
   kConnect,      // the connection could not be made (refused, unknown host, TLS handshake)
@@ -27,6 +29,7 @@ enum class TransportErrorKind {
 struct TransportError {
   std::string message;
   TransportErrorKind kind = TransportErrorKind::kOther;
+  bool whole_request_sent = false;  // every byte of the request was written before the failure
 };
 
 using SendResult = Result<protocol::HttpResponse, TransportError>;
