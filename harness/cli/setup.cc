@@ -162,8 +162,13 @@ std::string Setup::Hide(std::string text) const {
 Result<client::HttpTargetOptions, run::RunError> HttpOptionsFromFlags(const ParsedFlags& flags) {
   auto timeout = Number(flags, "timeout-ms", 10000);
   if (!timeout) return Failure{timeout.error()};
+  auto cap = Number(flags, "max-answer-mib", 16);
+  if (!cap) return Failure{cap.error()};
   client::HttpTargetOptions http;
   http.read_timeout_ms = static_cast<int>(*timeout);
+  http.call_timeout_ms = static_cast<int>(*timeout);
+  http.connect_timeout_ms = std::min(http.connect_timeout_ms, http.call_timeout_ms);
+  http.max_answer_bytes = static_cast<std::size_t>(*cap) << 20;
   http.ca_file = flags.Get("ca-file");
   http.insecure_http = flags.Has("insecure-http");
   return http;

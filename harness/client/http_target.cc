@@ -1,11 +1,14 @@
-// HttpTarget on cpp-httplib's Client.
+// HttpTarget: one request at a time over a Connection, read with a ResponseReader.
 #include "harness/client/http_target.h"
 
 #include <arpa/inet.h>
-#include <httplib.h>
-#include <openssl/ssl.h>
+#include <poll.h>
 
 #include <charconv>
+
+#include "harness/client/http_connection.h"
+#include "harness/protocol/http_wire.h"
+#include "harness/protocol/response_reader.h"
 
 namespace dj::client {
 
@@ -64,6 +67,28 @@ Result<Endpoint> ParseEndpoint(const std::string& url) {
   return e;
 }
 
+namespace {
+
+using protocol::ResponseReader;
+
+// A request whose Content-Length header does not match its body (a deliberate wire fault)
+// leaves the connection out of step with the server: it is not used again.
+bool FramingAgrees(const protocol::HttpRequest& r) {
+  auto length = protocol::FindHeader(r.headers, "Content-Length");
+  return !length || *length == std::to_string(r.body.size());
+}
+
+std::string Bytes(std::size_t n) { return std::to_string(n) + " bytes"; }
+
+}  // namespace
+
+struct HttpTarget::Exchanged {
+  std::optional<protocol::HttpResponse> response;
+  TransportError error;
+  bool keep_alive = false;
+  std::size_t answer_bytes = 0;  // bytes of the answer received, whole or not
+};
+
 Result<std::unique_ptr<HttpTarget>> HttpTarget::Create(const std::string& url,
                                                        const HttpTargetOptions& options) {
   auto endpoint = ParseEndpoint(url);
@@ -73,125 +98,141 @@ Result<std::unique_ptr<HttpTarget>> HttpTarget::Create(const std::string& url,
                    ", which is not a loopback address, would carry credentials in clear text: "
                    "use https (or --insecure-http on a network you trust)"};
   }
-  bool v6 = endpoint->host.find(':') != std::string::npos;
-  std::string origin = endpoint->scheme + "://" +
-                       (v6 ? "[" + endpoint->host + "]" : endpoint->host) + ":" +
-                       std::to_string(endpoint->port);
-  auto client = std::make_unique<httplib::Client>(origin);
-  if (!client->is_valid()) return Failure{"cannot create an HTTP client for " + origin};
-  client->set_keep_alive(true);
-  client->set_tcp_nodelay(true);
-  client->set_url_encode(false);  // send the request target byte for byte, as signed
-  client->set_decompress(false);
-  client->set_connection_timeout(std::chrono::milliseconds(options.connect_timeout_ms));
-  client->set_read_timeout(std::chrono::milliseconds(options.read_timeout_ms));
-  client->set_write_timeout(std::chrono::milliseconds(options.write_timeout_ms));
+  std::shared_ptr<SSL_CTX> tls;
   if (endpoint->scheme == "https") {
-    client->enable_server_certificate_verification(true);
-    // Into the client's own store, which cpp-httplib then fills with the system CAs as well
-    // (its set_ca_cert_path would trust the file instead of the system CAs).
-    if (!options.ca_file.empty() &&
-        SSL_CTX_load_verify_locations(client->ssl_context(), options.ca_file.c_str(), nullptr) !=
-            1) {
-      return Failure{"cannot load the CA certificates in " + options.ca_file +
-                     " (a PEM file is needed)"};
-    }
+    auto ctx = MakeTlsContext(options.ca_file);
+    if (!ctx) return Failure{ctx.error()};
+    tls = std::move(*ctx);
   }
   return std::unique_ptr<HttpTarget>(
-      new HttpTarget(url, std::move(*endpoint), std::move(client), options));
+      new HttpTarget(url, std::move(*endpoint), std::move(tls), options));
 }
 
-HttpTarget::HttpTarget(std::string url, Endpoint endpoint, std::unique_ptr<httplib::Client> client,
+HttpTarget::HttpTarget(std::string url, Endpoint endpoint, std::shared_ptr<SSL_CTX> tls,
                        const HttpTargetOptions& options)
     : url_(std::move(url)),
       options_(options),
       endpoint_(std::move(endpoint)),
-      client_(std::move(client)),
+      tls_(std::move(tls)),
       call_timeout_(options.call_timeout_ms > 0
                         ? options.call_timeout_ms
                         : options.connect_timeout_ms + options.write_timeout_ms +
-                              options.read_timeout_ms),
-      max_answer_bytes_(options.max_answer_bytes),
-      watchdog_([this] { Watch(); }) {}
+                              options.read_timeout_ms) {}
 
-HttpTarget::~HttpTarget() {
-  {
-    std::lock_guard lock(mu_);
-    quit_ = true;
-  }
-  cv_.notify_all();
-  watchdog_.join();
-}
-
-void HttpTarget::Watch() {
-  std::unique_lock lock(mu_);
-  while (!quit_) {
-    if (!deadline_) {
-      idle_ = true;
-      cv_.wait(lock);
-      idle_ = false;
-      continue;
-    }
-    // Sleep until the deadline seen now. A call that ends meanwhile, or a later one that
-    // starts, needs no wakeup: the same timeout from a later start is a later deadline, so
-    // waking at this one and looking again is enough. That keeps a call free of thread
-    // switches (two per call when every call woke the watchdog).
-    cv_.wait_until(lock, *deadline_);
-    if (!quit_ && deadline_ && std::chrono::steady_clock::now() >= *deadline_) {
-      expired_ = true;
-      deadline_.reset();
-      client_->stop();  // safe from another thread: shuts the socket down under the call
-    }
-  }
-}
+HttpTarget::~HttpTarget() = default;
 
 SendResult HttpTarget::Send(const protocol::HttpRequest& request) {
-  httplib::Request req;
-  req.method = request.method;
-  req.path = request.target;
-  for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
-  req.body = request.body;
-  std::string body;
-  bool too_large = false;
-  req.content_receiver = [&](const char* data, std::size_t length, std::uint64_t, std::uint64_t) {
-    if (body.size() + length > max_answer_bytes_) {
-      too_large = true;
-      return false;
+  auto start = SteadyClock::now();
+  auto deadline = start + call_timeout_;
+  std::string bytes = protocol::FormatRequestBytes(request);
+  for (int attempt = 0;; ++attempt) {
+    bool reused = connection_ != nullptr && connection_->StillOpen();
+    if (!reused) connection_.reset();
+    if (!connection_) {
+      Connection::Options o;
+      o.host = endpoint_.host;
+      o.port = endpoint_.port;
+      o.tls = tls_.get();
+      o.deadline = std::min(deadline, SteadyClock::now() + std::chrono::milliseconds(
+                                                               options_.connect_timeout_ms));
+      o.cancel = options_.cancel;
+      auto opened = Connection::Open(o);
+      if (!opened) return Failure{opened.error()};
+      connection_ = std::move(*opened);
     }
-    body.append(data, length);
-    return true;
+    Exchanged x = Exchange(*connection_, bytes, deadline);
+    if (!x.response && x.error.kind == TransportErrorKind::kClosed && reused &&
+        x.answer_bytes == 0 && attempt == 0) {
+      // The server closed the idle connection as this request went out (a keep-alive timeout
+      // or limit): the request was not read, so it goes again on a new connection.
+      connection_.reset();
+      continue;
+    }
+    if (!x.response || !x.keep_alive || !FramingAgrees(request)) connection_.reset();
+    if (!x.response) return Failure{std::move(x.error)};
+    return std::move(*x.response);
+  }
+}
+
+// Writes the request while reading: an answer that arrives before the last byte is sent ends
+// the call (the rest is not sent, and the connection is closed). A write that fails (the peer
+// closed or reset) stops the writing, and what the peer did send is still read.
+HttpTarget::Exchanged HttpTarget::Exchange(Connection& c, const std::string& bytes,
+                                           SteadyClock::time_point deadline) {
+  Exchanged x;
+  ResponseReader reader(options_.max_answer_bytes);
+  std::size_t sent = 0;
+  bool write_failed = false;
+  std::string write_error;
+  auto whole_sent = [&] { return sent == bytes.size() && !c.HasPendingOutput(); };
+  auto fail = [&](TransportErrorKind kind, std::string message) {
+    x.answer_bytes = reader.bytes_seen();
+    x.error = TransportError{std::move(message), kind, whole_sent()};
+    return x;
   };
-  bool wake_watchdog = false;
-  {
-    std::lock_guard lock(mu_);
-    expired_ = false;
-    deadline_ = std::chrono::steady_clock::now() + call_timeout_;
-    wake_watchdog = idle_;  // otherwise it is already waiting for an earlier deadline
-  }
-  if (wake_watchdog) cv_.notify_all();
-  httplib::Result res = client_->send(req);
-  bool expired = false;
-  {
-    std::lock_guard lock(mu_);
-    deadline_.reset();
-    expired = expired_;
-  }
-  if (!res) {
-    if (too_large) {
-      return Failure{TransportError{"the answer is longer than " +
-                                    std::to_string(max_answer_bytes_) + " bytes"}};
+  auto sending = [&] {
+    return "after " + Bytes(sent) + " of the " + Bytes(bytes.size()) + " request were sent";
+  };
+  std::string chunk;
+  auto progress = SteadyClock::now();  // when a byte last moved either way
+  while (true) {
+    bool want_write = !write_failed && !whole_sent();
+    // The call's deadline, or sooner when nothing moves for the read (write) timeout.
+    auto idle = std::chrono::milliseconds(want_write ? options_.write_timeout_ms
+                                                     : options_.read_timeout_ms);
+    auto until = std::min(deadline, progress + idle);
+    Ready ready = WaitFor(c.fd(), static_cast<short>(POLLIN | (want_write ? POLLOUT : 0)), until,
+                          options_.cancel);
+    if (ready.end == Ready::kInterrupted) return fail(TransportErrorKind::kInterrupted, "interrupted");
+    if (ready.end != Ready::kReady) {
+      std::string got = reader.bytes_seen() > 0 ? Bytes(reader.bytes_seen()) + " of an answer"
+                                                : "no answer";
+      std::string when = until < deadline ? "nothing moved for " + std::to_string(idle.count()) +
+                                                " ms"
+                                          : "no whole answer within " +
+                                                std::to_string(call_timeout_.count()) + " ms";
+      return fail(TransportErrorKind::kTimeout, when + " (" + got + ", " + sending() + ")" +
+                                                    (ready.error.empty() ? "" : ": " + ready.error));
     }
-    if (expired) {
-      return Failure{TransportError{"no whole answer within " +
-                                    std::to_string(call_timeout_.count()) + " ms"}};
+    if (want_write && (ready.revents & POLLOUT)) {
+      std::size_t taken = 0;
+      IoStatus s = sent < bytes.size()
+                       ? c.Write(std::string_view(bytes).substr(sent), &taken, &write_error)
+                       : c.FlushPending(&write_error);
+      sent += taken;
+      if (taken > 0) progress = SteadyClock::now();
+      if (s == IoStatus::kError) write_failed = true;
     }
-    return Failure{TransportError{httplib::to_string(res.error())}};
+    if (!(ready.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    chunk.clear();
+    std::string read_error;
+    IoStatus s = c.Read(&chunk, &read_error);
+    if (!chunk.empty()) progress = SteadyClock::now();
+    ResponseReader::State state = chunk.empty() ? reader.state() : reader.Feed(chunk);
+    if ((s == IoStatus::kEof || s == IoStatus::kError) && state == ResponseReader::State::kNeedMore) {
+      if (reader.bytes_seen() == 0) {
+        std::string how = s == IoStatus::kEof ? "closed" : "reset (" + read_error + ")";
+        if (write_failed) how += " while the request was being written (" + write_error + ")";
+        return fail(TransportErrorKind::kClosed,
+                    "the connection was " + how + " without an answer, " + sending());
+      }
+      state = reader.Finish();
+    }
+    switch (state) {
+      case ResponseReader::State::kNeedMore:
+        continue;
+      case ResponseReader::State::kDone:
+        x.answer_bytes = reader.bytes_seen();
+        x.keep_alive = reader.KeepAlive() && whole_sent() && !write_failed &&
+                       s != IoStatus::kEof && s != IoStatus::kError;
+        x.response = reader.TakeResponse();
+        return x;
+      case ResponseReader::State::kTooLarge:
+        return fail(TransportErrorKind::kTooLarge, reader.error());
+      case ResponseReader::State::kMalformed:
+        return fail(TransportErrorKind::kMalformed, reader.error() + ", " + sending());
+    }
   }
-  protocol::HttpResponse out;
-  out.status = res->status;
-  for (const auto& [name, value] : res->headers) out.headers.emplace_back(name, value);
-  out.body = std::move(body);
-  return out;
 }
 
 std::string HttpTarget::HostHeader() const {

@@ -1,33 +1,32 @@
-// A Target over HTTP or HTTPS on cpp-httplib: keep-alive, connect/read/write timeouts, a
-// deadline for the whole call (cpp-httplib's timeouts are per read: a server that drips one
-// byte at a time would never trip them), a cap on the answer's size, and certificate
-// verification for https (with an optional extra CA file), and no plain http to a host that is
-// not loopback unless asked for. One call at a time per object.
+// A Target over HTTP/1.1 or HTTPS on the project's own client (http_connection.h): keep-alive
+// with a check that an idle connection is still open, an answer read even when it comes before
+// the whole request was sent (a front end refusing an oversize body), chunked answers, one
+// deadline for the whole call, a cap on the answer's size, certificate verification for https
+// (with an optional extra CA file), and no plain http to a host that is not loopback unless
+// asked for. One call at a time per object.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 
 #include "harness/client/target.h"
 
-namespace httplib {
-class Client;
-}
+typedef struct ssl_ctx_st SSL_CTX;
 
 namespace dj::client {
 
+class Connection;
+
+inline constexpr std::size_t kDefaultMaxAnswerBytes = std::size_t{16} << 20;
+
 struct HttpTargetOptions {
-  int connect_timeout_ms = 3000;
-  int read_timeout_ms = 10000;
-  int write_timeout_ms = 10000;
+  int connect_timeout_ms = 3000;  // within the call's deadline
+  int read_timeout_ms = 10000;    // no byte of the answer for this long ends the call
+  int write_timeout_ms = 10000;   // no byte of the request taken for this long ends it
   int call_timeout_ms = 0;  // the whole call; 0 = connect + write + read timeouts
-  std::size_t max_answer_bytes = std::size_t{16} << 20;  // a longer body is a transport error
+  std::size_t max_answer_bytes = kDefaultMaxAnswerBytes;  // a longer body is kTooLarge
   // PEM CAs that https trusts besides the system's (Create fails when it does not load).
   std::string ca_file;
   // Allow plain http to a host that is not loopback (--insecure-http): every request carries
@@ -58,6 +57,9 @@ class HttpTarget final : public Target {
                                                     const HttpTargetOptions& options = {});
   ~HttpTarget() override;
 
+  // Sends the request's bytes as they are (its headers, its target unencoded) and reads one
+  // answer. Fails with a TransportError whose kind says what happened: kConnect, kTimeout (the
+  // call's deadline), kClosed, kMalformed, kTooLarge, kInterrupted.
   SendResult Send(const protocol::HttpRequest& request) override;
   std::string HostHeader() const override;
   std::string Name() const override;
@@ -65,24 +67,18 @@ class HttpTarget final : public Target {
   std::unique_ptr<Target> Another() const override;
 
  private:
-  HttpTarget(std::string url, Endpoint endpoint, std::unique_ptr<httplib::Client> client,
+  HttpTarget(std::string url, Endpoint endpoint, std::shared_ptr<SSL_CTX> tls,
              const HttpTargetOptions& options);
-  // Stops the client when a call outlives its deadline.
-  void Watch();
+  struct Exchanged;
+  Exchanged Exchange(Connection& connection, const std::string& bytes,
+                     std::chrono::steady_clock::time_point deadline);
 
   std::string url_;
   HttpTargetOptions options_;
   Endpoint endpoint_;
-  std::unique_ptr<httplib::Client> client_;
+  std::shared_ptr<SSL_CTX> tls_;
   std::chrono::milliseconds call_timeout_;
-  std::size_t max_answer_bytes_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::optional<std::chrono::steady_clock::time_point> deadline_;  // of the call in flight
-  bool expired_ = false;  // the watchdog stopped the call in flight
-  bool idle_ = false;     // the watchdog waits for a call, not for a deadline
-  bool quit_ = false;
-  std::thread watchdog_;
+  std::unique_ptr<Connection> connection_;  // kept open between calls when the answer allows
 };
 
 }  // namespace dj::client

@@ -190,7 +190,9 @@ TEST(Https, UntrustedCertificateIsRefused) {
   TlsMock mock(cert);
   auto target = client::HttpTarget::Create(mock.server.Url());
   ASSERT_TRUE(target.ok());
-  EXPECT_EQ(DescribeOutcome(**target), "no answer: SSLServerVerification");
+  EXPECT_EQ(DescribeOutcome(**target),
+            "no answer: TLS handshake with 127.0.0.1 failed: certificate not trusted: "
+            "self-signed certificate");
 }
 
 TEST(Https, CertificateForAnotherHostIsRefused) {
@@ -200,7 +202,9 @@ TEST(Https, CertificateForAnotherHostIsRefused) {
   options.ca_file = cert.cert_file();
   auto target = client::HttpTarget::Create(mock.server.Url(), options);
   ASSERT_TRUE(target.ok());
-  EXPECT_EQ(DescribeOutcome(**target), "no answer: SSLServerVerification");
+  EXPECT_EQ(DescribeOutcome(**target),
+            "no answer: TLS handshake with 127.0.0.1 failed: certificate not trusted: "
+            "IP address mismatch");
 }
 
 TEST(Https, PlainHttpServerIsATransportErrorNotACrash) {
@@ -239,7 +243,7 @@ TEST(HttpTarget, ReadTimeoutIsATransportError) {
   ASSERT_TRUE(target.ok());
   std::string outcome = DescribeOutcome(**target);
   ::close(fd);
-  EXPECT_EQ(outcome, "no answer: Read");
+  EXPECT_TRUE(outcome.starts_with("no answer: nothing moved for 200 ms (no answer")) << outcome;
 }
 
 }  // namespace
