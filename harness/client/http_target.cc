@@ -80,6 +80,19 @@ bool FramingAgrees(const protocol::HttpRequest& r) {
 
 std::string Bytes(std::size_t n) { return std::to_string(n) + " bytes"; }
 
+// The request's bytes. A POST, PUT or PATCH with no body and no framing header says
+// "Content-Length: 0" (RFC 9110 §8.6), as clients do; the codec frames every other body.
+std::string WireBytes(const protocol::HttpRequest& r) {
+  bool framed = protocol::FindHeader(r.headers, "Content-Length") ||
+                protocol::FindHeader(r.headers, "Transfer-Encoding");
+  if (!r.body.empty() || framed || (r.method != "POST" && r.method != "PUT" && r.method != "PATCH")) {
+    return protocol::FormatRequestBytes(r);
+  }
+  protocol::HttpRequest with_length = r;
+  with_length.headers.emplace_back("Content-Length", "0");
+  return protocol::FormatRequestBytes(with_length);
+}
+
 }  // namespace
 
 struct HttpTarget::Exchanged {
@@ -124,11 +137,11 @@ HttpTarget::~HttpTarget() = default;
 SendResult HttpTarget::Send(const protocol::HttpRequest& request) {
   auto start = SteadyClock::now();
   auto deadline = start + call_timeout_;
-  std::string bytes = protocol::FormatRequestBytes(request);
+  std::string bytes = WireBytes(request);
   for (int attempt = 0;; ++attempt) {
-    bool reused = connection_ != nullptr && connection_->StillOpen();
-    if (!reused) connection_.reset();
-    if (!connection_) {
+    std::unique_ptr<Connection> connection = TakeIdle();
+    bool reused = connection != nullptr;
+    if (!connection) {
       Connection::Options o;
       o.host = endpoint_.host;
       o.port = endpoint_.port;
@@ -138,20 +151,34 @@ SendResult HttpTarget::Send(const protocol::HttpRequest& request) {
       o.cancel = options_.cancel;
       auto opened = Connection::Open(o);
       if (!opened) return Failure{opened.error()};
-      connection_ = std::move(*opened);
+      connection = std::move(*opened);
     }
-    Exchanged x = Exchange(*connection_, bytes, deadline);
+    Exchanged x = Exchange(*connection, bytes, deadline);
     if (!x.response && x.error.kind == TransportErrorKind::kClosed && reused &&
         x.answer_bytes == 0 && attempt == 0) {
       // The server closed the idle connection as this request went out (a keep-alive timeout
       // or limit): the request was not read, so it goes again on a new connection.
-      connection_.reset();
       continue;
     }
-    if (!x.response || !x.keep_alive || !FramingAgrees(request)) connection_.reset();
+    if (x.response && x.keep_alive && FramingAgrees(request)) PutIdle(std::move(connection));
     if (!x.response) return Failure{std::move(x.error)};
     return std::move(*x.response);
   }
+}
+
+std::unique_ptr<Connection> HttpTarget::TakeIdle() {
+  std::lock_guard lock(idle_mu_);
+  while (!idle_.empty()) {
+    std::unique_ptr<Connection> c = std::move(idle_.back());
+    idle_.pop_back();
+    if (c->StillOpen()) return c;
+  }
+  return nullptr;
+}
+
+void HttpTarget::PutIdle(std::unique_ptr<Connection> connection) {
+  std::lock_guard lock(idle_mu_);
+  if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
 }
 
 // Writes the request while reading: an answer that arrives before the last byte is sent ends

@@ -3,13 +3,15 @@
 // the whole request was sent (a front end refusing an oversize body), chunked answers, one
 // deadline for the whole call, a cap on the answer's size, certificate verification for https
 // (with an optional extra CA file), and no plain http to a host that is not loopback unless
-// asked for. One call at a time per object.
+// asked for. Calls from several threads at once each get a connection of their own.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "harness/client/target.h"
 
@@ -72,13 +74,18 @@ class HttpTarget final : public Target {
   struct Exchanged;
   Exchanged Exchange(Connection& connection, const std::string& bytes,
                      std::chrono::steady_clock::time_point deadline);
+  // A kept connection that is still open, or nullptr; and one given back after a call.
+  std::unique_ptr<Connection> TakeIdle();
+  void PutIdle(std::unique_ptr<Connection> connection);
+  static constexpr std::size_t kMaxIdleConnections = 8;
 
   std::string url_;
   HttpTargetOptions options_;
   Endpoint endpoint_;
   std::shared_ptr<SSL_CTX> tls_;
   std::chrono::milliseconds call_timeout_;
-  std::unique_ptr<Connection> connection_;  // kept open between calls when the answer allows
+  std::mutex idle_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // kept open between calls (keep-alive)
 };
 
 }  // namespace dj::client

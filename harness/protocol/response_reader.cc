@@ -124,9 +124,10 @@ ResponseReader::State ResponseReader::ParseHead() {
     parsed.headers.emplace_back(std::string(line.substr(0, colon)),
                                 std::string(Trim(line.substr(colon + 1))));
   }
-  buffer_.erase(0, head_len);
+  int minor_version = status_line[7] - '0';
+  buffer_.erase(0, head_len);  // status_line and head point into it: not read from here on
   if (code < 200) return State::kNeedMore;  // 1xx: the final answer follows (RFC 9110 §15.2)
-  minor_version_ = status_line[7] - '0';
+  minor_version_ = minor_version;
   response_ = std::move(parsed);
   return StartBody();
 }

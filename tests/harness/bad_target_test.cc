@@ -331,7 +331,7 @@ TEST(BadTarget, AnswerOverTheSizeCapIsRobAlive) {
   BadServer server(Mode::kHugeBody);
   auto results = RunAgainst(server, 1, 5, /*max_answer_bytes=*/std::size_t{1} << 20);
   ASSERT_TRUE(results);
-  ExpectOnlyFailure(*results, "ROB-1", "the answer is longer than 1048576 bytes");
+  ExpectOnlyFailure(*results, "ROB-1", "over the cap of 1048576 bytes");
 }
 
 // Each read gets a byte well within the read timeout, so only the whole call's deadline ends it.
