@@ -182,8 +182,9 @@ SendResult HttpTarget::Send(const protocol::HttpRequest& request) {
                                     std::to_string(max_answer_bytes_) + " bytes"}};
     }
     if (expired) {
-      return Failure{TransportError{"no whole answer within " +
-                                    std::to_string(call_timeout_.count()) + " ms"}};
+      return Failure{TransportError{
+          "no whole answer within " + std::to_string(call_timeout_.count()) + " ms",
+          TransportErrorKind::kTimeout}};
     }
     return Failure{TransportError{httplib::to_string(res.error())}};
   }
