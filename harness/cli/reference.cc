@@ -134,6 +134,22 @@ std::string ClausesPage() {
       "it (every property judges each answer it gets against every clause that answer falls "
       "under); and the planted faults of `djharness mock --fault` that break it. "
       "`djharness explain ID` prints one entry.\n\n";
+  out +=
+      "An outcome written `HTTP N` is a front end's bare refusal: a non-200 answer with that "
+      "status, whatever its body and Content-Type, to a request whose clause lists it. It is "
+      "judged under that clause (a failure in the strict profile when only the lenient one "
+      "allows it) and never under ENV-1, ENV-2 or ENV-4.\n\n"
+      "A request without an answer is ROB-1's when the call's deadline passed or the target "
+      "closed the connection after the whole request was sent, and ENV-1's when what came back "
+      "is not a readable HTTP answer (malformed, or over the client's size cap). Any other lost "
+      "answer (a connection refused, or closed while the request was still being sent, as a "
+      "front end refusing an oversize body may do) is followed by the canary DescribeJob: only "
+      "a canary without an answer too is ROB-1's; otherwise the request's clause is not judged "
+      "and its trace says why.\n\n"
+      "`RequestLimitExceeded` to any call but a DeleteJob is transient (target-contract §3): "
+      "the call is sent again after a pause that doubles from 100 ms up to 2 s, within 10 "
+      "sends and 15 s of pauses, which count as pacing; nothing is judged from it, and a limit "
+      "that outlasts that budget ends the run with exit code 3.\n\n";
   out += "## Index\n\n| id | rule | needs |\n|---|---|---|\n";
   for (std::string_view id : model::AllClauseIds()) {
     std::string anchor(id);

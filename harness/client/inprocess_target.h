@@ -12,7 +12,10 @@ class InProcessTarget final : public Target {
   SendResult Send(const protocol::HttpRequest& request) override {
     protocol::HttpResponse response = service_.Handle(request);
     if (response.status == mock::kNoAnswerStatus) {
-      return Failure{TransportError{"no answer: the mock held the request (planted fault hangs)"}};
+      // As a network client would see it: the whole request was sent, then the call's
+      // deadline passed.
+      return Failure{TransportError{"the mock held the request (planted fault hangs)",
+                                    TransportErrorKind::kTimeout, true}};
     }
     return response;
   }

@@ -1,6 +1,8 @@
 // Envelope building and defensive parsing.
 #include "harness/protocol/envelope.h"
 
+#include <algorithm>
+
 namespace dj::protocol {
 namespace {
 
@@ -83,6 +85,24 @@ Answer ParseAnswer(const HttpResponse& http) {
   return a;
 }
 
+bool IsJsonMediaType(std::string_view content_type) {
+  std::string_view media = content_type.substr(0, content_type.find(';'));
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!media.empty() && blank(media.front())) media.remove_prefix(1);
+  while (!media.empty() && blank(media.back())) media.remove_suffix(1);
+  return ToLowerAscii(media) == "application/json";
+}
+
+std::optional<model::Outcome> HttpRefusal(const Answer& answer, model::Clause clause) {
+  if (answer.http_status == 200) return std::nullopt;
+  model::Outcome status = model::Http(answer.http_status);
+  const model::ClauseInfo& row = model::Info(clause);
+  for (const auto* column : {&row.strict, &row.lenient}) {
+    if (std::find(column->begin(), column->end(), status) != column->end()) return status;
+  }
+  return std::nullopt;
+}
+
 bool IsLowercaseUuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -100,7 +120,7 @@ std::vector<EnvelopeViolation> CheckEnvelope(const Answer& a, model::Action acti
     out.push_back(
         {Clause::kEnvShape, "HTTP status " + std::to_string(a.http_status) + ", not 200"});
   }
-  if (a.content_type.substr(0, a.content_type.find(';')) != "application/json") {
+  if (!IsJsonMediaType(a.content_type)) {
     out.push_back({Clause::kEnvShape,
                    "Content-Type is `" + a.content_type.substr(0, 64) + "`, not application/json"});
   }

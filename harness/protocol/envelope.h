@@ -57,6 +57,17 @@ struct EnvelopeViolation {
 std::vector<EnvelopeViolation> CheckEnvelope(const Answer& answer, model::Action action,
                                              model::Profile profile);
 
+// True when a Content-Type value names the media type application/json (ENV-1): type and subtype
+// compared case-insensitively, blanks around them and every parameter ignored. False for
+// application/jsonx, text/json or an empty value.
+bool IsJsonMediaType(std::string_view content_type);
+
+// An HTTP-layer refusal (docs/clauses.md, the Http(N) outcomes): a non-200 answer whose status
+// the clause's row allows as a bare status, in either column, whatever its body and
+// Content-Type. Its outcome, Http(status), is judged under that clause and never under ENV-1,
+// ENV-2 or ENV-4. std::nullopt for any other answer.
+std::optional<model::Outcome> HttpRefusal(const Answer& answer, model::Clause clause);
+
 // True for a lowercase RFC 4122 UUID: 8-4-4-4-12 lower-case hex (ENV-2 strict).
 bool IsLowercaseUuid(std::string_view s);
 

@@ -2,6 +2,7 @@
 #include "harness/runner/driver.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "harness/check/observe.h"
 #include "harness/protocol/clocks.h"
@@ -14,12 +15,6 @@ namespace {
 
 using model::Clause;
 using nlohmann::json;
-
-std::string AllowedText(const std::vector<model::Outcome>& allowed) {
-  std::string out;
-  for (const auto& o : allowed) out += (out.empty() ? "" : " or ") + model::ToString(o);
-  return out;
-}
 
 bool Contains(const std::vector<model::Outcome>& v, const model::Outcome& o) {
   return std::find(v.begin(), v.end(), o) != v.end();
@@ -40,6 +35,30 @@ bool TooLarge(const protocol::HttpRequest& r, protocol::Style style) {
 }
 
 }  // namespace
+
+std::string AllowedText(const std::vector<model::Outcome>& allowed) {
+  std::string out;
+  for (const auto& o : allowed) out += (out.empty() ? "" : " or ") + model::ToString(o);
+  return out;
+}
+
+NoAnswer ClassifyNoAnswer(const client::TransportError& error) {
+  switch (error.kind) {
+    case client::TransportErrorKind::kTimeout:
+      return NoAnswer::kRobAlive;
+    case client::TransportErrorKind::kClosed:
+      return error.whole_request_sent ? NoAnswer::kRobAlive : NoAnswer::kAskCanary;
+    case client::TransportErrorKind::kMalformed:
+    case client::TransportErrorKind::kTooLarge:
+      return NoAnswer::kEnvShape;
+    case client::TransportErrorKind::kInterrupted:
+      return NoAnswer::kEnding;
+    case client::TransportErrorKind::kConnect:
+    case client::TransportErrorKind::kOther:
+      return NoAnswer::kAskCanary;
+  }
+  return NoAnswer::kAskCanary;
+}
 
 std::string OutcomeText(const client::Exchange& x) {
   if (x.transport_error) return "no answer";
@@ -247,13 +266,37 @@ bool Driver::Spend() {
 client::Exchange Driver::Send(const ApiCall& call) {
   if (!Spend()) {
     client::Exchange unsent;
-    unsent.transport_error = client::TransportError{std::string(kBudgetSpent)};
+    unsent.transport_error = client::TransportError{std::string(kBudgetSpent),
+                                                    client::TransportErrorKind::kInterrupted};
     return unsent;
   }
   Pace(call);
-  client::Exchange x = api_.SendEncoded(
-      EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call), config_.skew_margin_s));
-  ++requests_;
+  return Transmit(call, EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call),
+                                   config_.skew_margin_s));
+}
+
+client::Exchange Driver::Transmit(const ApiCall& call, protocol::HttpRequest encoded) {
+  const bool limit_judged = config_.LimitOf(call.request.action) > 0;
+  client::Exchange x;
+  int sends = 0;
+  auto attempt = [&] {
+    if (sends++ > 0) {
+      if (!Spend()) return false;  // x keeps the last refusal; fatal_ says why the run ends
+      encoded = EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call),
+                           config_.skew_margin_s);
+    }
+    x = api_.SendEncoded(std::move(encoded));
+    ++requests_;
+    return !limit_judged && IsLimitAnswer(x);
+  };
+  auto stop = [this] {
+    if (Interrupted() && !fatal_) fatal_ = std::string(kInterrupted);
+    return fatal_.has_value();
+  };
+  Backoff b = RetryWhileLimited(attempt, config_.limit_backoff, config_.sleep_ms, stop);
+  pacing_ms_ += b.waited_ms;
+  retry_note_ = RetriedNote(b);
+  if (b.gave_up && !fatal_) fatal_ = GaveUpText(model::ActionName(call.request.action), b);
   return x;
 }
 
@@ -266,6 +309,7 @@ void Driver::Record(const std::string& step, const std::string& kind, const clie
   if (x.transport_error) r.transport_error = x.transport_error->message;
   r.response = x.response;
   r.outcome = OutcomeText(x);
+  r.note = std::exchange(retry_note_, std::string());
   r.findings = std::move(findings);
   trace_.push_back(std::move(r));
 }
@@ -318,15 +362,8 @@ void Driver::ExpectRate(Expectation& e, model::Interval when) const {
   }
 }
 
-std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
-                                   const client::Exchange& x) {
+std::vector<Finding> Driver::JudgeEnvelope(model::Action action, const client::Exchange& x) {
   std::vector<Finding> out;
-  Check(Clause::kRobAlive);
-  if (x.transport_error) {
-    out.push_back({Clause::kRobAlive, "no answer: " + x.transport_error->message});
-    return out;
-  }
-  model::Action action = call.request.action;
   for (const auto& v : protocol::CheckEnvelope(x.answer, action, config_.profile)) {
     out.push_back({v.clause, v.detail});
   }
@@ -343,93 +380,129 @@ std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
                                                       " was already answered in this history"});
     }
   }
+  return out;
+}
 
+std::vector<Finding> Driver::JudgeNoAnswer(const client::TransportError& error) {
+  switch (ClassifyNoAnswer(error)) {
+    case NoAnswer::kRobAlive:
+      Check(Clause::kRobAlive);
+      return {{Clause::kRobAlive, "no answer: " + error.message}};
+    case NoAnswer::kEnvShape:
+      Check(Clause::kEnvShape);
+      return {{Clause::kEnvShape, "not a readable HTTP answer: " + error.message}};
+    case NoAnswer::kEnding:
+      if (!fatal_) fatal_ = std::string(kInterrupted);
+      return {};
+    case NoAnswer::kAskCanary:
+      return {};  // AfterNoAnswer asks the canary once the request is in the trace
+  }
+  return {};
+}
+
+bool Driver::JudgeRate(const ApiCall& call, Expectation& expected, const model::Outcome& outcome,
+                       std::vector<Finding>& out) {
+  bool limit_code =
+      outcome.kind == model::OutcomeKind::kError && model::IsRateLimitCode(outcome.code);
+  // The limiter's demands on a request it need not refuse: RL-1 when the stream over every
+  // credential was paced; RL-4 when it is its credential's first request within the window
+  // and only the other credentials' requests crowd it. A refusal with some of its own
+  // requests and some of the others' in the window could be either defect (a limit below
+  // the documented one, or a shared one), and each has plainer evidence: not judged.
+  bool lenient = config_.profile == model::Profile::kLenient;
+  bool per_credential = !lenient && !expected.rate.must_admit && expected.rate.must_admit_own &&
+                        expected.rate.sent_in_window == 0;
+  bool demanded = expected.rate.must_admit || per_credential;
+  if (expected.rate.must_admit) Check(Clause::kRateLiveness);
+  if (per_credential) Check(Clause::kRatePerCredential);
+  if (!limit_code) return false;
+  if (!demanded) {
+    expected.clause = Clause::kRateExceeded;  // a refusal the judge allows
+    return true;
+  }
+  std::string sent = std::to_string(expected.rate.sent_in_window + 1);
+  std::string limit = std::to_string(expected.limit);
+  if (expected.rate.must_admit) {
+    out.push_back({Clause::kRateLiveness,
+                   "answered " + model::ToString(outcome) + " although only " + sent + " " +
+                       std::string(model::ActionName(call.request.action)) +
+                       " requests, this one included, were sent within one second (limit " +
+                       limit + ")"});
+  } else {
+    out.push_back({Clause::kRatePerCredential,
+                   "answered " + model::ToString(outcome) +
+                       " to its credential's first request within one second (limit " + limit +
+                       "): the other credential's requests spent its limit"});
+  }
+  return true;
+}
+
+std::vector<Finding> Driver::JudgeOutcome(const ApiCall& call, Expectation& expected,
+                                          const client::Exchange& x,
+                                          const model::Outcome& outcome) {
+  std::vector<Finding> out;
+  if (!model::Info(expected.clause).judged) return out;
+  Check(expected.clause);
+  std::vector<model::Outcome> allowed = model::Allowed(expected.clause, config_.profile);
+  bool ok = Contains(allowed, outcome);
+  // One of the run's own jobs: the answer may fit any state the job may be in.
+  for (std::size_t i = 0; i < expected.possible.size(); ++i) {
+    if (Contains(model::Allowed(expected.possible[i].clause, config_.profile), outcome)) {
+      ok = true;
+      expected.chosen = i;
+      expected.clause = expected.possible[i].clause;
+      if (i > 0) Check(expected.clause);
+      break;
+    }
+  }
+  if (!ok && Contains(allowed, model::AsIfValid())) {
+    // Lenient: the target may ignore the fault and answer the request as if it were valid.
+    ApiCall valid = call;
+    valid.fault = WireFault::kNone;
+    Expectation alt = Expect(valid, x.request);
+    ExpectRate(alt, expected.when);
+    ok = Contains(model::Allowed(alt.clause, config_.profile), outcome);
+    if (ok) expected = alt;
+  }
+  if (ok) return out;
+  std::string what = "answered " + model::ToString(outcome) + "; " +
+                     std::string(model::ClauseId(expected.clause)) + " expects " +
+                     AllowedText(allowed);
+  if (!expected.possible.empty()) what += ", for a job that may be: " + expected.possible_text;
+  if (expected.clause == Clause::kRateExceeded) {
+    what += ": " + std::to_string(expected.rate.admitted_in_window) +
+            " requests were already admitted within the second before it (limit " +
+            std::to_string(expected.limit) + ")";
+  }
+  bool internal = outcome == model::Err(model::ErrorCode::kInternalError);
+  out.push_back({internal ? Clause::kRobNoInternalError : expected.clause, what});
+  return out;
+}
+
+std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
+                                   const client::Exchange& x) {
+  if (x.transport_error) return JudgeNoAnswer(*x.transport_error);
+  Check(Clause::kRobAlive);
+  // A front end's refusal that the expected clause allows as a bare status is that clause's
+  // answer, with no envelope to judge (docs/clauses.md): passed or failed by its profile.
+  if (auto refusal = protocol::HttpRefusal(x.answer, expected.clause)) {
+    return JudgeOutcome(call, expected, x, *refusal);
+  }
+  model::Action action = call.request.action;
+  std::vector<Finding> out = JudgeEnvelope(action, x);
   auto outcome = x.answer.AsOutcome();
   if (!outcome) return out;  // not an envelope, or a code the project does not know: ENV-* said so
-  bool limit_code =
-      outcome->kind == model::OutcomeKind::kError && model::IsRateLimitCode(outcome->code);
   // Actions outside the contract's limit may still be limited by a target: a transient answer
-  // from which nothing is judged (target-contract §3).
-  if (limit_code && config_.LimitOf(action) <= 0) return out;
+  // (Transmit backed off from it) from which nothing is judged (target-contract §3).
+  if (IsLimitAnswer(x) && config_.LimitOf(action) <= 0) return out;
   bool well_formed = call.fault == WireFault::kNone || !ExpectedClause(call.fault, call.style);
   if (well_formed) Check(Clause::kRobNoInternalError);
-  bool lenient = config_.profile == model::Profile::kLenient;
-  if (expected.counted && expected.clause != Clause::kRateExceeded) {
-    // The limiter's demands on a request it need not refuse: RL-1 when the stream over every
-    // credential was paced; RL-4 when it is its credential's first request within the window
-    // and only the other credentials' requests crowd it. A refusal with some of its own
-    // requests and some of the others' in the window could be either defect (a limit below
-    // the documented one, or a shared one), and each has plainer evidence: not judged.
-    bool per_credential = !lenient && !expected.rate.must_admit && expected.rate.must_admit_own &&
-                          expected.rate.sent_in_window == 0;
-    bool demanded = expected.rate.must_admit || per_credential;
-    if (expected.rate.must_admit) Check(Clause::kRateLiveness);
-    if (per_credential) Check(Clause::kRatePerCredential);
-    if (limit_code) {
-      if (!demanded) {
-        expected.clause = Clause::kRateExceeded;  // a refusal the judge allows
-        return out;
-      }
-      std::string sent = std::to_string(expected.rate.sent_in_window + 1);
-      std::string limit = std::to_string(expected.limit);
-      if (expected.rate.must_admit) {
-        out.push_back({Clause::kRateLiveness,
-                       "answered " + model::ToString(*outcome) + " although only " + sent + " " +
-                           std::string(model::ActionName(call.request.action)) +
-                           " requests, this one included, were sent within one second (limit " +
-                           limit + ")"});
-      } else {
-        out.push_back({Clause::kRatePerCredential,
-                       "answered " + model::ToString(*outcome) +
-                           " to its credential's first request within one second (limit " + limit +
-                           "): the other credential's requests spent its limit"});
-      }
-      return out;
-    }
+  if (expected.counted && expected.clause != Clause::kRateExceeded &&
+      JudgeRate(call, expected, *outcome, out)) {
+    return out;
   }
-  const model::ClauseInfo& info = model::Info(expected.clause);
-  if (info.judged) {
-    Check(expected.clause);
-    std::vector<model::Outcome> allowed = model::Allowed(expected.clause, config_.profile);
-    bool ok = Contains(allowed, *outcome);
-    // One of the run's own jobs: the answer may fit any state the job may be in.
-    for (std::size_t i = 0; i < expected.possible.size(); ++i) {
-      if (Contains(model::Allowed(expected.possible[i].clause, config_.profile), *outcome)) {
-        ok = true;
-        expected.chosen = i;
-        expected.clause = expected.possible[i].clause;
-        if (i > 0) Check(expected.clause);
-        break;
-      }
-    }
-    if (!ok && Contains(allowed, model::AsIfValid())) {
-      // Lenient: the target may ignore the fault and answer the request as if it were valid.
-      ApiCall valid = call;
-      valid.fault = WireFault::kNone;
-      Expectation alt = Expect(valid, x.request);
-      ExpectRate(alt, expected.when);
-      ok = Contains(model::Allowed(alt.clause, config_.profile), *outcome);
-      if (ok) expected = alt;
-    }
-    if (!ok) {
-      std::string what = "answered " + model::ToString(*outcome) + "; " +
-                         std::string(model::ClauseId(expected.clause)) + " expects " +
-                         AllowedText(allowed);
-      if (!expected.possible.empty()) {
-        what += ", for a job that may be: " + expected.possible_text;
-      }
-      if (expected.clause == Clause::kRateExceeded) {
-        what += ": " + std::to_string(expected.rate.admitted_in_window) +
-                " requests were already admitted within the second before it (limit " +
-                std::to_string(expected.limit) + ")";
-      }
-      if (*outcome == model::Err(model::ErrorCode::kInternalError)) {
-        out.push_back({Clause::kRobNoInternalError, what});
-      } else {
-        out.push_back({expected.clause, what});
-      }
-    }
-  }
+  std::vector<Finding> judged = JudgeOutcome(call, expected, x, *outcome);
+  out.insert(out.end(), judged.begin(), judged.end());
   // OBS-1: what DescribeJob reports of an existing job.
   if (expected.clause == Clause::kObsDescribe && x.answer.IsSuccess()) {
     auto id = NamedJob(call.request);
@@ -473,9 +546,58 @@ void Driver::Observe(const ApiCall& call, const client::Exchange& x) {
   }
 }
 
+std::vector<Finding> Driver::Canary(const std::string& after, const std::string& silent,
+                                   bool& answered) {
+  client::Exchange p = Send(Probing(model::DescribeJobRequest(planted::kCanaryId)));
+  answered = !p.transport_error;
+  std::vector<Finding> found;
+  if (p.transport_error && ClassifyNoAnswer(*p.transport_error) == NoAnswer::kEnding) {
+    // The run is ending: nothing is judged.
+  } else if (p.transport_error) {
+    Check(Clause::kRobAlive);
+    found.push_back({Clause::kRobAlive, silent + ": " + p.transport_error->message});
+  } else if (IsLimitAnswer(p)) {
+    Check(Clause::kRobAlive);  // it answered; backing off did not end the refusals (fatal_)
+  } else if (!p.answer.json_envelope) {
+    Check(Clause::kRobAlive);
+    found.push_back({Clause::kRobAlive,
+                     "the canary after " + after + " got no envelope: " + p.answer.parse_problem});
+  } else {
+    Check(Clause::kRobAlive);
+    // The canary asks for a job that never existed: what it must answer is ID-4's.
+    if (store_.Find(planted::kCanaryId) == nullptr) {
+      Check(Clause::kIdUnknown);
+      if (p.answer.AsOutcome() != model::Err(model::ErrorCode::kResourceNotFoundJob)) {
+        found.push_back(
+            {Clause::kIdUnknown,
+             "the canary DescribeJob of a job that does not exist answered " + OutcomeText(p)});
+      }
+    }
+  }
+  Record(std::string("probe: canary DescribeJob ") + std::string(planted::kCanaryId), "probe", p,
+         found);
+  return found;
+}
+
+std::vector<Finding> Driver::AfterNoAnswer(const ApiCall& call, const client::Exchange& x) {
+  if (ClassifyNoAnswer(*x.transport_error) != NoAnswer::kAskCanary || trace_.empty()) return {};
+  std::size_t own = trace_.size() - 1;  // RunOne recorded the request before its probes
+  std::string what = "no answer to " + std::string(model::ActionName(call.request.action)) +
+                     " (" + x.transport_error->message + ")";
+  bool answered = false;
+  std::vector<Finding> found = Canary(
+      "a request that got no answer", what + ", and none to the canary after it", answered);
+  if (answered) {
+    trace_[own].note =
+        "not judged: the canary after it was answered, so a front end may have refused the "
+        "request by closing the connection, losing its answer";
+  }
+  return found;
+}
+
 std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& x) {
+  if (x.transport_error) return AfterNoAnswer(call, x);
   std::vector<Finding> out;
-  if (x.transport_error) return out;
   bool refused = !x.answer.IsSuccess();
   bool faulty = ExpectedClause(call.fault, call.style).has_value();
   auto id = NamedJob(call.request);
@@ -490,43 +612,32 @@ std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& 
     ApiCall probe = Probing(model::DescribeJobRequest(job->id));
     client::Exchange p = Send(probe);
     std::vector<Finding> found;
-    Check(clause);
     if (p.transport_error) {
-      found.push_back({Clause::kRobAlive, "no answer to the probe: " + p.transport_error->message});
-    } else if (!p.answer.IsSuccess()) {
-      found.push_back({clause, "after the refused request, DescribeJob of " + job->id +
-                                   " answered " + OutcomeText(p)});
-    } else {
-      for (const auto& diff : check::CompareDescribedJob(p.answer.response, *job)) {
+      found = JudgeNoAnswer(*p.transport_error);
+    } else if (!IsLimitAnswer(p)) {  // a refusal that backing off did not end: fatal_ says so
+      Check(clause);
+      if (!p.answer.IsSuccess()) {
+        found.push_back({clause, "after the refused request, DescribeJob of " + job->id +
+                                     " answered " + OutcomeText(p)});
+      }
+      for (const auto& diff : p.answer.IsSuccess()
+                                  ? check::CompareDescribedJob(p.answer.response, *job)
+                                  : std::vector<std::string>{}) {
         found.push_back(
             {clause, "after the refused request, job " + job->id + " changed: " + diff});
       }
     }
     Record("probe: DescribeJob " + job->id + " is unchanged", "probe", p, found);
     out.insert(out.end(), found.begin(), found.end());
+    if (p.transport_error) {
+      std::vector<Finding> canary = AfterNoAnswer(probe, p);
+      out.insert(out.end(), canary.begin(), canary.end());
+    }
   } else if (faulty && job == nullptr && store_.Find(planted::kCanaryId) == nullptr) {
     // ROB-1: after a malformed request the target still answers, and answers right.
-    ApiCall probe = Probing(model::DescribeJobRequest(planted::kCanaryId));
-    client::Exchange p = Send(probe);
-    std::vector<Finding> found;
-    Check(Clause::kRobAlive);
-    if (p.transport_error) {
-      found.push_back({Clause::kRobAlive,
-                       "no answer to the canary after the request: " + p.transport_error->message});
-    } else if (!p.answer.json_envelope) {
-      found.push_back({Clause::kRobAlive,
-                       "the canary after the request got no envelope: " + p.answer.parse_problem});
-    } else {
-      // The canary asks for a job that never existed: what it must answer is ID-4's.
-      Check(Clause::kIdUnknown);
-      if (p.answer.AsOutcome() != model::Err(model::ErrorCode::kResourceNotFoundJob)) {
-        found.push_back(
-            {Clause::kIdUnknown,
-             "the canary DescribeJob of a job that does not exist answered " + OutcomeText(p)});
-      }
-    }
-    Record(std::string("probe: canary DescribeJob ") + std::string(planted::kCanaryId), "probe", p,
-           found);
+    bool answered = false;
+    std::vector<Finding> found =
+        Canary("the request", "no answer to the canary after the request", answered);
     out.insert(out.end(), found.begin(), found.end());
   }
 
@@ -541,14 +652,17 @@ std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& 
     ApiCall probe = Probing({model::Action::kDescribeJobs, {{"JobIds", ids}, {"Limit", 100}}});
     client::Exchange p = Send(probe);
     std::vector<Finding> found;
-    Check(Clause::kIsoOtherJobs);
     if (p.transport_error) {
-      found.push_back({Clause::kRobAlive, "no answer to the probe: " + p.transport_error->message});
+      found = JudgeNoAnswer(*p.transport_error);
+    } else if (IsLimitAnswer(p)) {
+      // A refusal that backing off did not end: fatal_ says so, nothing is judged.
     } else if (!p.answer.IsSuccess()) {
+      Check(Clause::kIsoOtherJobs);
       found.push_back({Clause::kIsoOtherJobs, "after deleting " + *id +
                                                   ", DescribeJobs of the other jobs answered " +
                                                   OutcomeText(p)});
     } else {
+      Check(Clause::kIsoOtherJobs);
       std::map<std::string, std::string> listed;
       const json& set =
           p.answer.response.contains("JobSet") ? p.answer.response["JobSet"] : json::array();
@@ -574,6 +688,10 @@ std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& 
     }
     Record("probe: DescribeJobs of the other jobs", "probe", p, found);
     out.insert(out.end(), found.begin(), found.end());
+    if (p.transport_error) {
+      std::vector<Finding> canary = AfterNoAnswer(probe, p);
+      out.insert(out.end(), canary.begin(), canary.end());
+    }
   }
   return out;
 }
@@ -607,8 +725,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
     }
   }
   std::int64_t sent = LimiterNow();
-  client::Exchange x = api_.SendEncoded(std::move(encoded));
-  ++requests_;
+  client::Exchange x = Transmit(call, std::move(encoded));
   ExpectRate(expected, {sent, LimiterNow()});
   if (owned != nullptr && expected.reached_model) {
     // The job moved on its own meanwhile: judge against every state it may be in by now.
@@ -619,7 +736,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
     expected.decision = expected.possible.front().decision;
   }
   std::vector<Finding> judged = Judge(call, expected, x);
-  bool limited = !x.transport_error && x.answer.code && model::IsRateLimitCode(*x.answer.code);
+  bool limited = IsLimitAnswer(x);
   if (expected.counted) {
     judge_->Record(expected.rate_key, expected.when,
                    x.transport_error ? model::Admission::kUnknown

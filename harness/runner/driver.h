@@ -15,6 +15,7 @@
 
 #include "harness/client/api_client.h"
 #include "harness/client/pacer.h"
+#include "harness/runner/backoff.h"
 #include "harness/runner/ledger.h"
 #include "harness/runner/steps.h"
 #include "models/possible.h"
@@ -91,7 +92,11 @@ struct DriverConfig {
   // Requests the run may still send (--budget), shared by every driver of the run; empty = no
   // cap. At zero the step ends as fatal with kBudgetSpent.
   std::shared_ptr<std::atomic<std::int64_t>> budget;
-  // Clocks and waiting, injectable for tests; default to the system's.
+  // RequestLimitExceeded answered to an action whose limit is not judged (every one but
+  // DeleteJob's, target-contract §3): the call is sent again within this budget.
+  BackoffPolicy limit_backoff;
+  // Clocks and waiting, injectable for tests; default to the system's. A batch's threads may
+  // call sleep_ms at once (their backoff).
   std::function<std::int64_t()> wall_seconds;
   std::function<std::int64_t()> steady_ms;
   std::function<void(std::int64_t ms)> sleep_ms;
@@ -121,6 +126,8 @@ struct Recorded {
   // When it was sent on the limiter's clock (virtual with control, steady without), in ms from
   // the history's Begin(); -1 for control steps and the calls of a batch.
   double at_ms = -1;
+  // Why it was sent more than once, or why its clause was not judged ("" when neither).
+  std::string note;
 };
 
 // A step that sent no API request (a control request, a pause, a skipped call).
@@ -223,11 +230,17 @@ class Driver {
   bool KnownDeleted(const std::string& id) const;
   // Concurrency: batch.cc.
   std::vector<Finding> RunBatch(const Batch& batch, const std::string& step);
+  // One call of a batch: ROB-1, its envelope and ROB-2 (the batch judges the rest together).
+  std::vector<Finding> JudgeBatchCall(const ApiCall& call, const client::Exchange& x);
   // One connection per thread, or std::nullopt (fatal_ set) when the target has too few.
   std::optional<std::vector<client::Target*>> Lanes(std::size_t threads);
 
   // Pace, encode and send one call without judging it (the driver's own probes).
   client::Exchange Send(const ApiCall& call);
+  // Send an encoded call; an answer of RequestLimitExceeded to an action whose limit is not
+  // judged is sent again, encoded afresh, after a backoff (target-contract §3). A spent
+  // backoff budget sets fatal_.
+  client::Exchange Transmit(const ApiCall& call, protocol::HttpRequest encoded);
   // What the model expects of the encoded call, before the limiter is considered.
   Expectation Expect(const ApiCall& call, const protocol::HttpRequest& encoded);
   // What the limiter must do with a counted request sent during `when` (RL-1, RL-2, RL-4).
@@ -235,6 +248,24 @@ class Driver {
   // Judge an answer: envelope, outcome, OBS-1, GONE-2. May replace `expected` when the lenient
   // profile accepts the answer as if the fault were absent.
   std::vector<Finding> Judge(const ApiCall& call, Expectation& expected, const client::Exchange& x);
+  // ENV-1 to ENV-5 of one answer (an HTTP answer).
+  std::vector<Finding> JudgeEnvelope(model::Action action, const client::Exchange& x);
+  // The answer's outcome against the expected clause's allowed outcomes (or ROB-2).
+  std::vector<Finding> JudgeOutcome(const ApiCall& call, Expectation& expected,
+                                    const client::Exchange& x, const model::Outcome& outcome);
+  // The rate-limit clauses of a counted request (RL-1, RL-4); true when they decide the answer.
+  bool JudgeRate(const ApiCall& call, Expectation& expected, const model::Outcome& outcome,
+                 std::vector<Finding>& out);
+  // A request without an answer: what its transport error shows by itself (ROB-1, ENV-1).
+  std::vector<Finding> JudgeNoAnswer(const client::TransportError& error);
+  // A request without an answer that shows nothing by itself: the canary decides ROB-1, and
+  // when it is answered the request's clause is not judged (its trace says so).
+  std::vector<Finding> AfterNoAnswer(const ApiCall& call, const client::Exchange& x);
+  // ROB-1's canary DescribeJob of planted::kCanaryId (ID-4 when the history did not make it),
+  // recorded in the trace. `silent` opens the finding when it gets no answer, `after` names
+  // what it follows; `answered` says whether it got an HTTP answer.
+  std::vector<Finding> Canary(const std::string& after, const std::string& silent,
+                              bool& answered);
   // Move the model by the observed answer.
   void Observe(const ApiCall& call, const client::Exchange& x);
   // Look at the target after a refusal or a deletion: ISO-1, ISO-2, ISO-3, RL-3, ROB-1.
@@ -250,6 +281,7 @@ class Driver {
   void Check(model::Clause c) { ++checks_[c]; }
   // Take one request from the budget; false (and fatal_ set) when none is left.
   bool Spend();
+  bool Interrupted() const { return config_.interrupted != nullptr && config_.interrupted->load(); }
   void Record(const std::string& step, const std::string& kind, const client::Exchange& x,
               std::vector<Finding> findings);
   ApiCall Probing(model::ApiRequest request) const;
@@ -279,7 +311,8 @@ class Driver {
   std::map<model::Clause, int> checks_;
   std::optional<std::string> fatal_;
   std::int64_t requests_ = 0;
-  std::int64_t pacing_ms_ = 0;
+  std::int64_t pacing_ms_ = 0;  // pacing under limits and backing off from limiters
+  std::string retry_note_;      // Transmit's note for the next Record
 };
 
 }  // namespace dj::run

@@ -12,6 +12,7 @@
 #include "harness/protocol/envelope.h"
 #include "harness/protocol/http_wire.h"
 #include "harness/protocol/sign_v3.h"
+#include "harness/runner/driver_util.h"
 #include "harness/runner/steps.h"
 #include "models/api_model.h"
 #include "models/error_codes.h"
@@ -334,11 +335,32 @@ std::optional<HttpRequest> Resign(const HttpRequest& request, const protocol::Cr
   return r;
 }
 
+std::vector<Clause> RefusableClauses(const HttpRequest& request) {
+  std::vector<Clause> out;
+  if (request.method != "GET" && request.method != "POST") out.push_back(Clause::kUnsupportedMethod);
+  if (request.target.size() > protocol::kGetLimitBytes ||
+      request.body.size() > protocol::kV1PostLimitBytes) {
+    out.push_back(Clause::kTooLarge);
+  }
+  return out;
+}
+
 std::vector<std::pair<Clause, std::string>> CheckLiveAnswer(const protocol::HttpResponse& response,
                                                             std::optional<model::Action> action,
-                                                            model::Profile profile) {
+                                                            model::Profile profile,
+                                                            const std::vector<Clause>& refusable) {
   std::vector<std::pair<Clause, std::string>> out;
   protocol::Answer answer = protocol::ParseAnswer(response);
+  for (Clause c : refusable) {
+    auto refusal = protocol::HttpRefusal(answer, c);
+    if (!refusal) continue;
+    std::vector<model::Outcome> allowed = model::Allowed(c, profile);
+    if (std::find(allowed.begin(), allowed.end(), *refusal) == allowed.end()) {
+      out.emplace_back(c, "answered " + model::ToString(*refusal) + "; " +
+                              std::string(model::ClauseId(c)) + " expects " + AllowedText(allowed));
+    }
+    return out;
+  }
   // With the action unknown (the target may read a mutated request otherwise than we do), a
   // breach counts only when the answer would break the clause whatever the action was.
   std::vector<model::Action> actions;
@@ -406,27 +428,28 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
                                response != nullptr ? AnswerText(*response) : "no answer"});
   };
 
-  // Sends one request, judges the answer; returns it when there was one.
-  auto send = [&](const HttpRequest& request, std::optional<model::Action> action,
-                  const std::string& mutation, bool signed_ok) -> std::optional<protocol::Answer> {
+  // Sends one request and judges its answer, if it got one (the caller judges a transport error).
+  bool interrupted = false;
+  auto transmit = [&](const HttpRequest& request, std::optional<model::Action> action,
+                      const std::string& mutation, bool signed_ok) -> client::SendResult {
     ++result.requests;
     client::SendResult sent = target.Send(request);
     if (!sent) {
       ++result.outcomes["no answer"];
-      note(Clause::kRobAlive, "no answer: " + sent.error().message, mutation, signed_ok, request,
-           nullptr);
-      return std::nullopt;
+      interrupted = interrupted || ClassifyNoAnswer(sent.error()) == NoAnswer::kEnding;
+      return sent;
     }
     protocol::Answer answer = protocol::ParseAnswer(*sent);
     ++result.outcomes[OutcomeOf(answer)];
-    for (auto& [clause, detail] : CheckLiveAnswer(*sent, action, cfg.profile)) {
+    for (auto& [clause, detail] :
+         CheckLiveAnswer(*sent, action, cfg.profile, RefusableClauses(request))) {
       note(clause, detail, mutation, signed_ok, request, &*sent);
     }
     if (answer.request_id && !request_ids.insert(*answer.request_id).second) {
       note(Clause::kEnvRequestIdUnique, "the RequestId " + *answer.request_id + " came again",
            mutation, signed_ok, request, &*sent);
     }
-    return answer;
+    return sent;
   };
 
   // What a valid request in `style` gets now: the target's Host, the clock, a fresh nonce.
@@ -442,16 +465,75 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
     return protocol::Encode(protocol::Call::Of(api, cfg.region), credentials, options(style));
   };
 
-  // The canary must not exist: without control it is the one id requests may name.
-  auto canary = [&](const std::string& when) {
-    HttpRequest r =
-        encode(model::DescribeJobRequest(planted::kCanaryId), protocol::Style::kApi3Post);
-    auto a = send(r, model::Action::kDescribeJob, "canary " + when, true);
-    if (a && a->code != model::ErrorCode::kResourceNotFoundJob) {
-      note(Clause::kRobAlive, "the canary DescribeJob " + when + " answered " + OutcomeOf(*a),
-           "canary", true, r, nullptr);
+  // The campaign's own DescribeJobs (canaries, fixture probes): a limiter's refusal is sent
+  // again after a backoff (target-contract §3); `sent_request` is the last one sent.
+  HttpRequest sent_request;
+  auto describe = [&](const std::string& id, const std::string& what) -> client::SendResult {
+    client::SendResult sent = Failure{client::TransportError{}};
+    auto attempt = [&] {
+      sent_request = encode(model::DescribeJobRequest(id), protocol::Style::kApi3Post);
+      sent = transmit(sent_request, model::Action::kDescribeJob, what, true);
+      return sent && IsLimitAnswer(protocol::ParseAnswer(*sent));
+    };
+    Backoff b = RetryWhileLimited(attempt, cfg.limit_backoff, sleep, {});
+    result.pacing_seconds += static_cast<double>(b.waited_ms) / 1000.0;
+    if (b.gave_up && !result.fatal) result.fatal = GaveUpText("DescribeJob", b);
+    return sent;
+  };
+
+  // The canary must not exist: without control it is the one id requests may name. `silent`
+  // opens the ROB-1 finding when it gets no answer, saved with `after` (the request it follows)
+  // when given.
+  struct Sent {
+    const HttpRequest* request;
+    std::string mutation;
+    bool signed_ok;
+  };
+  auto canary = [&](const std::string& when, const std::string& silent, const Sent* after) {
+    client::SendResult sent = describe(std::string(planted::kCanaryId), "canary " + when);
+    if (!sent) {
+      if (ClassifyNoAnswer(sent.error()) != NoAnswer::kEnding) {
+        Sent self{&sent_request, "canary", true};
+        const Sent& blamed = after != nullptr ? *after : self;
+        note(Clause::kRobAlive, silent + ": " + sent.error().message, blamed.mutation,
+             blamed.signed_ok, *blamed.request, nullptr);
+      }
+      return false;
     }
-    return a.has_value() && a->code == model::ErrorCode::kResourceNotFoundJob;
+    protocol::Answer a = protocol::ParseAnswer(*sent);
+    if (a.code != model::ErrorCode::kResourceNotFoundJob && !IsLimitAnswer(a)) {
+      note(Clause::kRobAlive, "the canary DescribeJob " + when + " answered " + OutcomeOf(a),
+           "canary", true, sent_request, nullptr);
+    }
+    return a.code == model::ErrorCode::kResourceNotFoundJob;
+  };
+
+  // A mutated request's answer, judged; a missing one as any request's (docs/clauses.md ROB-1).
+  auto send = [&](const HttpRequest& request, std::optional<model::Action> action,
+                  const std::string& mutation, bool signed_ok) -> std::optional<protocol::Answer> {
+    client::SendResult sent = transmit(request, action, mutation, signed_ok);
+    if (sent) return protocol::ParseAnswer(*sent);
+    const client::TransportError& e = sent.error();
+    switch (ClassifyNoAnswer(e)) {
+      case NoAnswer::kRobAlive:
+        note(Clause::kRobAlive, "no answer: " + e.message, mutation, signed_ok, request, nullptr);
+        break;
+      case NoAnswer::kEnvShape:
+        note(Clause::kEnvShape, "not a readable HTTP answer: " + e.message, mutation, signed_ok,
+             request, nullptr);
+        break;
+      case NoAnswer::kAskCanary: {
+        // A front end may have refused it by closing: only a silent canary shows a fault.
+        Sent after{&request, mutation, signed_ok};
+        canary("after a request that got no answer",
+               "no answer to a request (" + e.message + "), and none to the canary after it",
+               &after);
+        break;
+      }
+      case NoAnswer::kEnding:
+        break;
+    }
+    return std::nullopt;
   };
 
   // With control: fixtures whose survival shows ISO-3.
@@ -486,26 +568,29 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
           {model::Action::kDeleteJob, cfg.region, protocol::Style::kApi3Post, {{"JobId", job.id}}});
     }
   }
-  if (!canary("before the campaign")) {
-    result.fatal = "the canary job " + std::string(planted::kCanaryId) +
-                   " exists on the target or the target does not answer: not fuzzing it";
+  if (!canary("before the campaign", "no answer to the canary before the campaign", nullptr)) {
+    if (!result.fatal) {
+      result.fatal = "the canary job " + std::string(planted::kCanaryId) +
+                     " exists on the target or the target does not answer: not fuzzing it";
+    }
     return result;
   }
 
   bool success_in_batch = false;
   std::vector<std::string> batch_mutations;
   auto end_batch = [&] {
-    canary("after a batch");
+    canary("after a batch", "no answer to the canary after a batch", nullptr);
     if (ctl) {
       for (const model::Job& job : fixtures) {
-        HttpRequest r = encode(model::DescribeJobRequest(job.id), protocol::Style::kApi3Post);
-        auto a = send(r, model::Action::kDescribeJob, "fixture probe", true);
-        if (a && !a->IsSuccess() && !success_in_batch) {
+        client::SendResult sent = describe(job.id, "fixture probe");
+        std::optional<protocol::Answer> a;
+        if (sent) a = protocol::ParseAnswer(*sent);
+        if (a && !a->IsSuccess() && !IsLimitAnswer(*a) && !success_in_batch) {
           std::string what;
           for (const auto& m : batch_mutations) what += (what.empty() ? "" : "; ") + m;
           note(Clause::kIsoRejected,
                "the fixture job " + job.id + " is gone after a batch of refused requests",
-               what.substr(0, 2000), true, r, nullptr);
+               what.substr(0, 2000), true, sent_request, nullptr);
         }
       }
       put_fixtures();
@@ -514,7 +599,7 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
     batch_mutations.clear();
   };
 
-  while (result.mutated < cfg.max_requests &&
+  while (!interrupted && !result.fatal && result.mutated < cfg.max_requests &&
          static_cast<double>(steady() - started) / 1000.0 < cfg.max_seconds) {
     HttpRequest request;
     std::string mutation;

@@ -20,6 +20,7 @@
 
 #include "harness/client/target.h"
 #include "harness/protocol/codec.h"
+#include "harness/runner/backoff.h"
 #include "models/clauses.h"
 
 namespace dj::run {
@@ -35,6 +36,9 @@ struct LiveFuzzConfig {
   std::string control_token;
   double pacing_fraction = 0.9;  // without control: rate-limited actions paced to this share
   std::size_t max_saved = 50;    // findings kept with their request (the rest only counted)
+  // RequestLimitExceeded to the campaign's canaries and fixture probes is sent again within this
+  // budget (target-contract §3); the pauses count as pacing.
+  BackoffPolicy limit_backoff;
   std::function<std::int64_t()> wall_seconds;  // default: system clock
   std::function<std::int64_t()> steady_ms;     // default: steady clock
   std::function<void(std::int64_t)> sleep_ms;  // default: sleep
@@ -84,9 +88,16 @@ std::optional<protocol::HttpRequest> Resign(const protocol::HttpRequest& request
                                             const protocol::Credentials& credentials,
                                             std::int64_t now, std::uint64_t nonce);
 
-// The checks one answer gets (ENV-1/2/4/5, ROB-2), for an answer to `action` when known.
+// The clauses whose bare HTTP statuses (docs/clauses.md, Http(N)) may answer the request as
+// sent: COM-5 for a method other than GET or POST, COM-6 for a request target over the GET
+// limit or a body over the smallest POST limit.
+std::vector<model::Clause> RefusableClauses(const protocol::HttpRequest& request);
+
+// The checks one answer gets (ENV-1/2/4/5, ROB-2), for an answer to `action` when known. A
+// non-200 answer that one of `refusable` allows as a bare status is that clause's answer
+// instead: judged by the profile, with no envelope to check.
 std::vector<std::pair<model::Clause, std::string>> CheckLiveAnswer(
     const protocol::HttpResponse& response, std::optional<model::Action> action,
-    model::Profile profile);
+    model::Profile profile, const std::vector<model::Clause>& refusable = {});
 
 }  // namespace dj::run

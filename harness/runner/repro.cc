@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "harness/protocol/url.h"
+#include "harness/runner/driver_util.h"
 #include "models/job_id.h"
 
 namespace dj::run {
@@ -395,7 +396,12 @@ void EmitStep(std::string& out, std::size_t number, const Step& step, const Repr
     out += "# Planted wire fault: " + std::string(WireFaultName(api->fault)) + ".";
     if (auto clause = ExpectedClause(api->fault, api->style)) {
       out += " The harness expects " + model::ToString(model::Canonical(*clause)) + " (" +
-             std::string(model::ClauseId(*clause)) + ").";
+             std::string(model::ClauseId(*clause)) + ")";
+      const std::vector<model::Outcome>& lenient = model::Info(*clause).lenient;
+      if (!lenient.empty() && lenient.front().kind != model::OutcomeKind::kAsIfValid) {
+        out += "; its lenient profile also allows " + AllowedText(lenient);
+      }
+      out += ".";
     } else {
       out += " The request is still valid.";
     }
@@ -964,7 +970,18 @@ pace() {
 # answers after a faulty request, the other jobs are untouched after a deletion.
 after_call() {
   local action=$1 faulty=$2 job=$3 answered=$outcome known=0 id i j ids=() list=''
-  [[ $answered == 'no answer'* ]] && return 0
+  if [[ $answered == 'no answer'* ]]; then
+    # A timeout (curl exit 28), an empty reply to the whole request (52) or an answer that is
+    # not HTTP (8) shows a fault by itself; any other failure may be a front end refusing the
+    # request by closing the connection, and the canary decides (ROB-1).
+    case $rc in
+      8 | 28 | 52) ;;
+      *) [[ -n ${live[$canary]:-} ]] ||
+        probe "canary DescribeJob $canary after no answer" DescribeJob "{\"JobId\":\"$canary\"}" ;;
+    esac
+    outcome=$answered
+    return 0
+  fi
   [[ -n $job && -n ${live[$job]:-} ]] && known=1
   if [[ $answered == success && $known == 1 && $action == DeleteJob ]]; then
     unset 'live[$job]'

@@ -414,7 +414,7 @@ report::FailureReport MakeFailure(const Capture& capture, PropertyKind kind, int
       e.answer =
           r.transport_error ? "no answer: " + *r.transport_error : client::Describe(r.response);
     }
-    e.outcome = r.outcome;
+    e.outcome = r.note.empty() ? r.outcome : r.outcome + " (" + r.note + ")";
     e.thread = r.thread;
     e.started_ms = r.started_ms;
     e.ended_ms = r.ended_ms;

@@ -283,6 +283,58 @@ TEST(CheckEnvelope, Env1ContentType) {
   EXPECT_EQ(Check(Response(200, "application/json; charset=utf-8", body)), std::vector<Clause>{});
 }
 
+// ENV-1 compares Content-Type as a media type: type and subtype in any case, blanks and
+// parameters ignored; another subtype or type is not JSON.
+TEST(IsJsonMediaType, TypeAndSubtypeInAnyCaseParametersIgnored) {
+  for (std::string_view json_type :
+       {"application/json", "Application/JSON; Charset=UTF-8", "application/json ;charset=utf-8",
+        " application/json", "APPLICATION/JSON;", "application/json\t; q=1; charset=\"utf-8\""}) {
+    EXPECT_TRUE(IsJsonMediaType(json_type)) << json_type;
+  }
+  for (std::string_view other : {"", "application/jsonx", "text/json", "application/json-seq",
+                                 "application/x-json", "application /json", "json",
+                                 "application/problem+json", "text/html; application/json"}) {
+    EXPECT_FALSE(IsJsonMediaType(other)) << other;
+  }
+}
+
+TEST(CheckEnvelope, Env1ContentTypeIsAMediaType) {
+  std::string body = SuccessResponse(kRequestId, json::object()).body;
+  EXPECT_EQ(Check(Response(200, "Application/JSON; Charset=UTF-8", body)), std::vector<Clause>{});
+  EXPECT_EQ(Check(Response(200, "application/json ;charset=utf-8", body)), std::vector<Clause>{});
+  EXPECT_EQ(Check(Response(200, "application/jsonx", body)), std::vector<Clause>{Clause::kEnvShape});
+  EXPECT_EQ(Check(Response(200, "text/json", body)), std::vector<Clause>{Clause::kEnvShape});
+}
+
+// docs/clauses.md: a non-200 answer is an HTTP-layer refusal when the clause's row allows its
+// status (COM-5 405; COM-6 413, 414, 431, 400), whatever its body and Content-Type.
+TEST(HttpRefusal, AStatusTheClauseAllowsWhateverTheBody) {
+  HttpResponse html = Response(413, "text/html", "<html><body>413 Request Entity Too Large</body>");
+  EXPECT_EQ(HttpRefusal(ParseAnswer(html), Clause::kTooLarge), model::Http(413));
+  for (int status : {400, 414, 431}) {
+    EXPECT_EQ(HttpRefusal(ParseAnswer(Response(status, "", "")), Clause::kTooLarge),
+              model::Http(status));
+  }
+  HttpResponse envelope = ErrorResponse(kRequestId, ErrorCode::kRequestSizeLimitExceeded, "big");
+  envelope.status = 413;
+  EXPECT_EQ(HttpRefusal(ParseAnswer(envelope), Clause::kTooLarge), model::Http(413));
+  EXPECT_EQ(HttpRefusal(ParseAnswer(Response(405, "text/plain", "no")), Clause::kUnsupportedMethod),
+            model::Http(405));
+}
+
+TEST(HttpRefusal, NotForAStatusTheClauseDoesNotAllowNorFor200) {
+  EXPECT_EQ(HttpRefusal(ParseAnswer(Response(405, "text/html", "")), Clause::kTooLarge),
+            std::nullopt);
+  EXPECT_EQ(HttpRefusal(ParseAnswer(Response(413, "text/html", "")), Clause::kUnsupportedMethod),
+            std::nullopt);
+  EXPECT_EQ(HttpRefusal(ParseAnswer(Response(413, "text/html", "")), Clause::kIdUnknown),
+            std::nullopt);
+  EXPECT_EQ(HttpRefusal(ParseAnswer(Response(500, "text/html", "")), Clause::kTooLarge),
+            std::nullopt);
+  EXPECT_EQ(HttpRefusal(ParseAnswer(Response(200, "text/html", "")), Clause::kTooLarge),
+            std::nullopt);
+}
+
 TEST(CheckEnvelope, Env1NotAnEnvelopeStopsThere) {
   auto v = CheckEnvelope(ParseAnswer(Response(502, "text/html", "<html/>")), Action::kDeleteJob,
                          Profile::kStrict);

@@ -283,6 +283,7 @@ TEST(LiveFuzz, AHangingTargetGivesFindingsAndTheCampaignEnds) {
   server.Start();
   client::HttpTargetOptions options;
   options.read_timeout_ms = 500;  // a hang trips it; a loaded machine does not
+  options.call_timeout_ms = 400;  // the call's deadline first: a timeout (ROB-1), not a read error
   auto target = client::HttpTarget::Create(server.Url(), options);
   ASSERT_TRUE(target.ok());
   LiveFuzzConfig c;
@@ -294,6 +295,87 @@ TEST(LiveFuzz, AHangingTargetGivesFindingsAndTheCampaignEnds) {
   EXPECT_GT(r.finding_counts[model::Clause::kRobAlive], 0);
   EXPECT_GT(r.outcomes["no answer"], 0);
   server.Stop();
+}
+
+// docs/clauses.md: a front end's bare status to a request its clause lets it refuse so.
+TEST(LiveFuzz, RefusableClausesAreTheMethodAndTheSize) {
+  protocol::HttpRequest r;
+  r.method = "POST";
+  r.target = "/";
+  EXPECT_TRUE(RefusableClauses(r).empty());
+  r.method = "PUT";
+  EXPECT_EQ(RefusableClauses(r), std::vector<model::Clause>{model::Clause::kUnsupportedMethod});
+  r.method = "GET";
+  r.target = "/?" + std::string(protocol::kGetLimitBytes, 'a');
+  EXPECT_EQ(RefusableClauses(r), std::vector<model::Clause>{model::Clause::kTooLarge});
+  r.method = "POST";
+  r.target = "/";
+  r.body = std::string(protocol::kV1PostLimitBytes + 1, ' ');
+  EXPECT_EQ(RefusableClauses(r), std::vector<model::Clause>{model::Clause::kTooLarge});
+}
+
+TEST(LiveFuzz, ABareRefusalPassesLenientIsItsClauseInStrictAndNeverEnv1) {
+  protocol::HttpResponse html;
+  html.status = 405;
+  html.headers = {{"Content-Type", "text/html"}};
+  html.body = "<html>405 Not Allowed</html>";
+  const std::vector<model::Clause> put = {model::Clause::kUnsupportedMethod};
+  EXPECT_TRUE(CheckLiveAnswer(html, model::Action::kDeleteJob, model::Profile::kLenient, put)
+                  .empty());
+  auto strict = CheckLiveAnswer(html, model::Action::kDeleteJob, model::Profile::kStrict, put);
+  ASSERT_EQ(strict.size(), 1U);
+  EXPECT_EQ(strict[0].first, model::Clause::kUnsupportedMethod);
+  EXPECT_EQ(strict[0].second, "answered HTTP 405; COM-5 expects UnsupportedProtocol");
+  // A status the clause does not list, or a request no clause lets be refused so: ENV-1.
+  html.status = 413;
+  auto other = CheckLiveAnswer(html, model::Action::kDeleteJob, model::Profile::kLenient, put);
+  ASSERT_FALSE(other.empty());
+  EXPECT_EQ(other[0].first, model::Clause::kEnvShape);
+  auto plain = CheckLiveAnswer(html, model::Action::kDeleteJob, model::Profile::kLenient);
+  ASSERT_FALSE(plain.empty());
+  EXPECT_EQ(plain[0].first, model::Clause::kEnvShape);
+}
+
+// target-contract §3: the campaign's canaries back off from a limiter on DescribeJob.
+TEST(LiveFuzz, ACanaryAnsweredRequestLimitExceededIsSentAgain) {
+  mock::MockConfig config;
+  config.control = true;
+  mock::MockService service(
+      config, [] { return kNow; }, [] { return std::int64_t{0}; });
+  client::InProcessTarget inner(service);
+  class Limited final : public client::Target {
+   public:
+    explicit Limited(client::Target& inner) : inner_(inner) {}
+    client::SendResult Send(const protocol::HttpRequest& r) override {
+      bool canary = r.body.find(planted::kCanaryId) != std::string::npos &&
+                    protocol::FindHeader(r.headers, "X-TC-Action") == "DescribeJob";
+      if (canary && refused < 3) {
+        ++refused;
+        return protocol::ErrorResponse("00000000-0000-4000-8000-00000000000" +
+                                           std::to_string(refused),
+                                       model::ErrorCode::kRequestLimitExceeded, "slow down");
+      }
+      return inner_.Send(r);
+    }
+    std::string HostHeader() const override { return inner_.HostHeader(); }
+    std::string Name() const override { return "limited"; }
+    int refused = 0;
+
+   private:
+    client::Target& inner_;
+  } target(inner);
+  FakeTime time;
+  LiveFuzzConfig c;
+  c.corpus = Corpus();
+  c.max_requests = 30;
+  c.max_seconds = 1e9;
+  time.Into(c);
+  LiveFuzzResult r = FuzzLive(target, &inner, MainCredentials(), c);
+  ASSERT_FALSE(r.fatal) << *r.fatal;
+  EXPECT_EQ(target.refused, 3);
+  EXPECT_EQ(r.finding_counts[model::Clause::kRobAlive], 0);
+  EXPECT_TRUE(r.findings.empty()) << r.findings.front().message;
+  EXPECT_GE(r.pacing_seconds, 0.7);
 }
 
 TEST(LiveFuzz, ATargetThatNeverAnswersStopsTheCampaign) {
