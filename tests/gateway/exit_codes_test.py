@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-from gateway_test import Failure, start_gateway, start_mock, tail_of
+from gateway_test import MOCK_ENV, Failure, start_gateway, start_mock, tail_of
 
 # The hostile modes, by gateway.py flags.
 MODES = [
@@ -64,7 +64,7 @@ def invoke(djharness, args, log):
     """The exit code, 'signal N', or 'hang'."""
     with open(log, "wb") as out:
         p = subprocess.Popen([djharness] + args, stdout=out, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL)
+                             stdin=subprocess.DEVNULL, env=MOCK_ENV)
         try:
             code = p.wait(timeout=HANG_S)
         except subprocess.TimeoutExpired:

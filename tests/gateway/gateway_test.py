@@ -21,6 +21,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SKIP = 77  # SKIP_RETURN_CODE in tests/gateway/CMakeLists.txt
+# The mock's local pair (README "The reference mock": they open only the mock, no secret),
+# handed to djharness through its environment, never on a command line or in output.
+MOCK_ENV = dict(os.environ, TENCENTCLOUD_SECRET_ID="AKIDdjharnessLocalMock0000000000000001",
+                TENCENTCLOUD_SECRET_KEY="djharnessLocalMockSecretKey000001")
 
 # Flags of every run: short, reproducible (docs/cli.md "djharness run").
 RUN_FLAGS = ["--runs", "3", "--seed", "1"]
@@ -39,9 +43,12 @@ BROKEN = ["--properties", "histories", "--budget", "12", "--replays", "0", "--ma
 #             over the nginx/HAProxy log), so that no case passes without its behaviour
 #   control   where --control points: the front (every path forwarded), or the mock itself
 #             when the front breaks every answer
-#   extra     more flags of the run; timeout: the ctest's TIMEOUT in seconds
+#   extra     more flags of the run
+#   timeout   the ctest's TIMEOUT in seconds
+#   max_s     the run must end within this many seconds (None: the ctest's TIMEOUT bounds it)
 Case = collections.namedtuple(
-    "Case", "name front flags profile exit failed evidence control extra timeout")
+    "Case", "name front flags profile exit failed evidence control extra timeout max_s",
+    defaults=("front", [], 300, None))
 NONE = (frozenset(),)
 
 
@@ -54,59 +61,58 @@ HAPROXY_BODY_LIMIT = ["http-request deny deny_status 413 "
                       "if { req.hdr_val(content-length) gt 10485760 }"]
 
 CASES = [
-    Case("plain", "gateway", [], "strict", 0, NONE, "forwarded", "front", [], 300),
+    Case("plain", "gateway", [], "strict", 0, NONE, "forwarded"),
     # An early envelope answer, the body never read, is COM-6's strict answer.
     Case("oversize_close", "gateway", ["--oversize-close"], "strict", 0, NONE,
-         "oversize", "front", [], 300),
-    Case("chunked", "gateway", ["--chunked"], "strict", 0, NONE, "chunked", "front", [], 300),
-    Case("close", "gateway", ["--close"], "strict", 0, NONE, "closed_by_flag", "front", [], 300),
+         "oversize"),
+    Case("chunked", "gateway", ["--chunked"], "strict", 0, NONE, "chunked"),
+    Case("close", "gateway", ["--close"], "strict", 0, NONE, "closed_by_flag"),
     Case("keepalive_max_3", "gateway", ["--keepalive-max", "3"], "strict", 0, NONE,
-         "closed_by_flag", "front", [], 300),
+         "closed_by_flag"),
     # Content-Type is compared case-insensitively, parameters allowed (ENV-1).
     Case("media_type", "gateway", ["--media-type", "Application/JSON; Charset=UTF-8"],
-         "strict", 0, NONE, "media_type", "front", [], 300),
+         "strict", 0, NONE, "media_type"),
     # RequestLimitExceeded on other actions is retried, never judged (target-contract §3).
     Case("limit_others_2", "gateway", ["--limit-others", "2"], "strict", 0, NONE,
-         "limited", "front", [], 300),
+         "limited"),
 ] + [
     # COM-6's lenient column allows an HTTP-layer refusal; strict fails COM-6 alone.
     Case("refuse_oversize_%d_%s" % (status, profile), "gateway",
          ["--refuse-oversize", str(status)], profile, 0 if profile == "lenient" else 1,
-         NONE if profile == "lenient" else only("COM-6"), "oversize", "front", [], 300)
+         NONE if profile == "lenient" else only("COM-6"), "oversize")
     for status in REFUSALS for profile in ("lenient", "strict")
 ] + [
     # COM-5's lenient column allows 405.
     Case("method_405_lenient", "gateway", ["--method-405"], "lenient", 0, NONE,
-         "method_405", "front", [], 300),
+         "method_405"),
     Case("method_405_strict", "gateway", ["--method-405"], "strict", 1, only("COM-5"),
-         "method_405", "front", [], 300),
+         "method_405"),
     # nginx.conf.in: client_max_body_size 10m refuses the 10 MB + 1 v3 POST with 413 text/html.
-    Case("nginx_lenient", "nginx", [], "lenient", 0, NONE, r'"POST / HTTP/1.1" 413 ', "front",
-         [], 300),
-    Case("nginx_strict", "nginx", [], "strict", 1, only("COM-6"), r'"POST / HTTP/1.1" 413 ',
-         "front", [], 300),
+    Case("nginx_lenient", "nginx", [], "lenient", 0, NONE, r'"POST / HTTP/1.1" 413 '),
+    Case("nginx_strict", "nginx", [], "strict", 1, only("COM-6"), r'"POST / HTTP/1.1" 413 '),
     # haproxy.cfg.in as it is streams any body to the mock (tune.bufsize bounds only the head):
     # the mock itself answers the oversize probe, so even strict passes.
-    Case("haproxy_lenient", "haproxy", [], "lenient", 0, NONE, r" 200 ", "front", [], 300),
-    Case("haproxy_strict", "haproxy", [], "strict", 0, NONE, r" 200 ", "front", [], 300),
+    Case("haproxy_lenient", "haproxy", [], "lenient", 0, NONE, r" 200 "),
+    Case("haproxy_strict", "haproxy", [], "strict", 0, NONE, r" 200 "),
     # With a body limit at the API's 10 MB, HAProxy answers 413 text/html and closes without
     # reading the body.
     Case("haproxy_body_limit_lenient", "haproxy", HAPROXY_BODY_LIMIT, "lenient", 0, NONE,
-         r" 413 ", "front", [], 300),
+         r" 413 "),
     Case("haproxy_body_limit_strict", "haproxy", HAPROXY_BODY_LIMIT, "strict", 1,
-         only("COM-6"), r" 413 ", "front", [], 300),
-    # A broken target: every answer trickles, so every call ends at its deadline, a ROB-1
-    # finding, and the run ends.
+         only("COM-6"), r" 413 "),
+    # A broken target: every answer trickles, so every call ends at its 2 s deadline (connect,
+    # send and the whole answer), a ROB-1 finding, and the run ends: within 60 s, where a
+    # deadline per read would let each answer take its ~100 bytes x 200 ms.
     Case("trickle", "gateway", ["--trickle-ms", "200"], "strict", 1, only("ROB-1"),
-         "trickled", "mock", ["--timeout-ms", "2000"] + BROKEN, 240),
+         "trickled", "mock", ["--timeout-ms", "2000"] + BROKEN, 120, 60),
     # A broken target: every answer is 20 MiB, over the client's 16 MiB cap: a finding per
     # answer, never out of memory.
     Case("huge", "gateway", ["--huge-mb", "20"], "strict", 1,
          (frozenset({"ENV-1"}), frozenset({"ROB-1"}), frozenset({"ENV-1", "ROB-1"})),
-         "huge", "mock", ["--timeout-ms", "10000"] + BROKEN, 300),
+         "huge", "mock", ["--timeout-ms", "10000"] + BROKEN),
     # No answer to the oversize probe, and a canary after it that answers: not a finding.
     Case("reset_oversize", "gateway", ["--reset-oversize"], "strict", 0, NONE,
-         "oversize", "front", [], 300),
+         "oversize"),
 ]
 
 
@@ -295,14 +301,14 @@ def run_case(djharness, case, scratch):
         started = time.monotonic()
         with open(os.path.join(scratch, "run.out"), "wb") as out:
             run = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+                                   stdin=subprocess.DEVNULL, env=MOCK_ENV)
             try:
-                code = run.wait(timeout=case.timeout - 30)
+                code = run.wait(timeout=case.max_s or case.timeout - 30)
             except subprocess.TimeoutExpired:
                 run.kill()
                 run.wait()
                 raise Failure("the run did not end within %d s (a hang)\n%s" % (
-                    case.timeout - 30, tail_of(os.path.join(scratch, "run.out"))))
+                    case.max_s or case.timeout - 30, tail_of(os.path.join(scratch, "run.out"))))
         took = time.monotonic() - started
         if gateway is not None:
             if gateway.stop() != 0:
