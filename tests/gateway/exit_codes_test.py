@@ -12,7 +12,8 @@ import sys
 import tempfile
 import time
 
-from gateway_test import MOCK_ENV, Failure, start_gateway, start_mock, tail_of
+from gateway_test import (HERE, MOCK_ENV, Failure, gateway_counters, start_gateway, start_mock,
+                          tail_of)
 
 # The hostile modes, by gateway.py flags.
 MODES = [
@@ -29,22 +30,26 @@ TIMEOUT_MS = ["--timeout-ms", "2000"]
 HANG_S = 90
 
 
-def commands(gw, mock, scratch, seeded_results):
-    """Each command, short: small counts, a 2 s deadline per call (docs/cli.md)."""
+COMMANDS = ["run", "replay", "fuzz", "diff", "lifecycle"]
+
+
+def command(name, gw, mock, scratch, seeded_results):
+    """One command, short: small counts, a 2 s deadline per call (docs/cli.md). API requests
+    go through the gateway, control requests to the mock (lifecycle has no --control)."""
     small = ["--seed", "1", "--max-steps", "6"] + TIMEOUT_MS
-    report = lambda name: ["--report-dir", os.path.join(scratch, name)]
-    return [
-        ("run", ["run", "--target", gw, "--control", mock, "--runs", "1", "--budget", "12",
-                 "--replays", "0", "--properties", "histories,auth-common"] + small +
-         report("run")),
-        ("replay", ["replay", seeded_results, "--target", gw, "--control", mock] + TIMEOUT_MS),
-        ("fuzz", ["fuzz", "--target", gw, "--control", mock, "--max-requests", "12",
-                  "--max-time", "30", "--seed", "1"] + TIMEOUT_MS + report("fuzz")),
-        ("diff", ["diff", "--target", mock, "--target", gw, "--control", mock,
-                  "--control", mock, "--runs", "1", "--properties", "histories"] + small +
-         report("diff")),
-        ("lifecycle", ["lifecycle", "--target", gw] + TIMEOUT_MS),
-    ]
+    report = ["--report-dir", os.path.join(scratch, "report-" + name)]
+    corpus = os.path.join(HERE, "..", "..", "corpora", "request_parser", "seeds")
+    return {
+        # auth-common's fixed examples hold the oversize and wrong-method probes.
+        "run": ["run", "--target", gw, "--control", mock, "--runs", "1", "--replays", "0",
+                "--properties", "auth-common"] + small + report,
+        "replay": ["replay", seeded_results, "--target", gw, "--control", mock] + TIMEOUT_MS,
+        "fuzz": ["fuzz", "--target", gw, "--control", mock, "--corpus", corpus,
+                 "--max-requests", "12", "--max-time", "30", "--seed", "1"] + TIMEOUT_MS + report,
+        "diff": ["diff", "--target", mock, "--target", gw, "--control", mock, "--control", mock,
+                 "--runs", "3", "--properties", "histories,auth-common"] + small + report,
+        "lifecycle": ["lifecycle", "--target", gw] + TIMEOUT_MS,
+    }[name]
 
 
 def seed_results(djharness, scratch):
@@ -88,14 +93,20 @@ def main(argv):
             procs = []
             try:
                 mock = start_mock(djharness, scratch, procs)
-                gw, _ = start_gateway(flags, mock, scratch, procs)
-                for name, args in commands(gw, mock, scratch, seeded):
+                for name in COMMANDS:
+                    # A gateway of its own per command, so that its counters say what this
+                    # command met (e.g. whether an oversize request reached it).
+                    gw, gateway = start_gateway(flags, mock, scratch, procs)
                     log = os.path.join(scratch, "%s-%s.out" % (name, mode))
                     started = time.monotonic()
-                    result = invoke(djharness, args, log)
+                    result = invoke(djharness, command(name, gw, mock, scratch, seeded), log)
+                    gateway.stop()
+                    met = gateway_counters(gateway.stderr())
+                    met.pop("forwarded", None)
                     table[name, mode] = result
-                    print("%-9s %-15s -> %s (%.1f s)" % (
-                        name, mode, result, time.monotonic() - started), flush=True)
+                    print("%-9s %-15s -> %s (%.1f s) %s" % (
+                        name, mode, result, time.monotonic() - started,
+                        " ".join("%s=%d" % kv for kv in sorted(met.items()))), flush=True)
                     if not isinstance(result, int) or result >= 128:
                         bad.append("%s against %s: %s\n%s" % (name, mode, result,
                                                               tail_of(log, 1500)))
@@ -107,9 +118,8 @@ def main(argv):
         return 1
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    names = [name for name, _ in commands("", "", "", "")]
     print("\n%-10s" % "" + "".join("%-16s" % mode for mode, _ in MODES))
-    for name in names:
+    for name in COMMANDS:
         print("%-10s" % name + "".join("%-16s" % table.get((name, mode), "-")
                                        for mode, _ in MODES))
     if bad:

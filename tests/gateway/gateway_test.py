@@ -125,8 +125,8 @@ class Proc:
         self.name = name
         self.lines = queue.Queue()
         self.output = []
-        self.stderr_path = os.path.join(scratch, name + ".stderr")
-        with open(self.stderr_path, "wb") as err:
+        fd, self.stderr_path = tempfile.mkstemp(prefix=name + "-", suffix=".stderr", dir=scratch)
+        with os.fdopen(fd, "wb") as err:
             self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err,
                                       stdin=subprocess.DEVNULL, **kwargs)
         threading.Thread(target=self._drain, daemon=True).start()
