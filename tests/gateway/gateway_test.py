@@ -351,8 +351,8 @@ def check(case, code, took, report_dir, scratch, fired, evidence):
             problems.append("no readable results.json: %s" % e)
     if failed is not None and frozenset(failed) not in case.failed:
         problems.append("failed clauses %s, expected %s" % (
-            failed or "none", " or ".join(sorted(s) and ",".join(sorted(s)) or "none"
-                                          for s in case.failed)))
+            ",".join(failed) or "none",
+            " or ".join(",".join(sorted(s)) or "none" for s in case.failed)))
     if not fired:
         problems.append("the front never did what the case is about (%s)" % evidence)
     print("case %s: exit %s, failed %s, %.1f s, %s" % (
