@@ -7,12 +7,13 @@ cd "$ROOT"
 
 # Build tools and libraries (README "Dependencies"), plus what the tests drive:
 # curl/openssl/python3 for the hand-built-request check, libxml2-utils for JUnit validation,
-# python3-yaml for the check of the CI recipes in .ci/examples/.
+# python3-yaml for the check of the CI recipes in .ci/examples/; nginx and haproxy as gateways
+# in front of the mock (tests/gateway).
 PACKAGES=(
   cmake make g++ pkg-config
   librapidcheck-dev libcpp-httplib-dev nlohmann-json3-dev libssl-dev libgtest-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
-  curl openssl python3 libxml2-utils python3-yaml
+  curl openssl python3 libxml2-utils python3-yaml nginx haproxy
 )
 
 ensure_packages() {
