@@ -307,7 +307,7 @@ TEST(CheckEnvelope, Env1ContentTypeIsAMediaType) {
 }
 
 // docs/clauses.md: a non-200 answer is an HTTP-layer refusal when the clause's row allows its
-// status (COM-5 405; COM-6 413, 414, 431, 400), whatever its body and Content-Type.
+// status (COM-5 405, 501; COM-6 413, 414, 431, 400), whatever its body and Content-Type.
 TEST(HttpRefusal, AStatusTheClauseAllowsWhateverTheBody) {
   HttpResponse html = Response(413, "text/html", "<html><body>413 Request Entity Too Large</body>");
   EXPECT_EQ(HttpRefusal(ParseAnswer(html), Clause::kTooLarge), model::Http(413));
@@ -320,6 +320,8 @@ TEST(HttpRefusal, AStatusTheClauseAllowsWhateverTheBody) {
   EXPECT_EQ(HttpRefusal(ParseAnswer(envelope), Clause::kTooLarge), model::Http(413));
   EXPECT_EQ(HttpRefusal(ParseAnswer(Response(405, "text/plain", "no")), Clause::kUnsupportedMethod),
             model::Http(405));
+  EXPECT_EQ(HttpRefusal(ParseAnswer(Response(501, "text/html", "")), Clause::kUnsupportedMethod),
+            model::Http(501));
 }
 
 TEST(HttpRefusal, NotForAStatusTheClauseDoesNotAllowNorFor200) {
