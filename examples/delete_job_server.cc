@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -493,6 +494,11 @@ class Server {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A client that hangs up mid-answer must cost one connection, not the process (SIGPIPE);
+  // output reaches a pipe line by line. (This example links no djharness code, so it does
+  // here what djharness's protocol::ProcessHygiene does.)
+  std::signal(SIGPIPE, SIG_IGN);
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   Options options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];

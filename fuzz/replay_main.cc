@@ -9,9 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "harness/protocol/process.h"
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 int main(int argc, char** argv) {
+  dj::protocol::ProcessHygiene();
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
   for (int i = 1; i < argc; ++i) {

@@ -13,6 +13,7 @@
 
 #include "harness/mock/mock_service.h"
 #include "harness/protocol/http_wire.h"
+#include "harness/protocol/process.h"
 #include "harness/runner/driver_util.h"
 #include "models/api_model.h"
 #include "models/error_codes.h"
@@ -190,6 +191,7 @@ std::string AnswerSeed(const protocol::HttpResponse& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  dj::protocol::ProcessHygiene();
   if (argc != 2 || std::string_view(argv[1]) == "--help") {
     std::cerr << "usage: seed_writer CORPORA_DIR\n";
     return 2;

@@ -276,6 +276,7 @@ std::string JunitXml(const Results& results, std::string_view hostname) {
   AppendProperty(out, "requests", std::to_string(results.requests));
   AppendProperty(out, "started", results.started);
   AppendProperty(out, "pacing_seconds", Seconds(results.pacing_seconds));
+  if (!results.partial.empty()) AppendProperty(out, "partial", results.partial);
   out += "    </properties>\n";
   for (const ClauseResult& clause : results.clauses) AppendTestcase(out, clause);
   out += "    <system-out>" + Escaped(SystemOut(results), /*attribute=*/false) + "</system-out>\n";

@@ -127,6 +127,10 @@ void AppendVerdict(std::string& out, const Results& r) {
          Inline(r.control) + "; " + Plural(r.histories, "history", "histories") + ", " +
          Plural(r.requests, "request", "requests") + " in " + Fixed1(r.duration_seconds) + " s (" +
          Fixed1(r.pacing_seconds) + " s pacing), started " + Inline(r.started) + ".\n";
+  if (!r.partial.empty()) {
+    out += "\n**Partial results** (" + Inline(r.partial) +
+           "): the run stopped before it was done; clauses it did not get to are skipped.\n";
+  }
   if (r.budget > 0) {
     out += "\nRequest budget " + std::to_string(r.budget) +
            (r.budget_spent ? ": spent, the run stopped at it." : ": not reached.") + "\n";

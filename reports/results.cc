@@ -188,6 +188,16 @@ void to_json(json& j, const Results& r) {
         {"submitted", r.jobs_submitted}, {"ledger", r.ledger}, {"left", r.jobs_left}};
   }
   if (r.budget > 0) j["budget"] = {{"limit", r.budget}, {"spent", r.budget_spent}};
+  if (!r.partial.empty()) {
+    j["partial"] = true;
+    j["partial_reason"] = r.partial;
+  }
+  if (r.target_clock) {
+    j["target_clock"] = {{"offset_s", r.target_clock->offset_s},
+                         {"source", r.target_clock->source},
+                         {"uncertainty_s", r.target_clock->uncertainty_s},
+                         {"requests", r.target_clock->requests}};
+  }
 }
 void from_json(const json& j, Results& r) {
   r.tool = j.at("tool").get<std::string>();
@@ -218,6 +228,12 @@ void from_json(const json& j, Results& r) {
   if (auto budget = j.find("budget"); budget != j.end()) {
     r.budget = budget->at("limit").get<std::int64_t>();
     r.budget_spent = budget->at("spent").get<bool>();
+  }
+  if (j.value("partial", false)) r.partial = j.value("partial_reason", std::string("partial"));
+  if (auto clock = j.find("target_clock"); clock != j.end()) {
+    r.target_clock = Results::TargetClock{
+        clock->at("offset_s").get<std::int64_t>(), clock->at("source").get<std::string>(),
+        clock->at("uncertainty_s").get<std::int64_t>(), clock->at("requests").get<int>()};
   }
 }
 

@@ -140,6 +140,18 @@ struct Results {
   // --budget: the cap on requests (0 = none), and whether the run stopped at it.
   std::int64_t budget = 0;
   bool budget_spent = false;
+  // Why the run stopped before it was done ("interrupted by SIGINT"); empty for a whole run.
+  // The clauses it did not get to are skipped with that reason.
+  std::string partial;
+  // How far the target's clock was from ours (client/target_clock.h), when it was measured.
+  struct TargetClock {
+    std::int64_t offset_s = 0;
+    std::string source;  // "date-header", "signature-window", "none"
+    std::int64_t uncertainty_s = 0;
+    int requests = 0;
+    friend bool operator==(const TargetClock&, const TargetClock&) = default;
+  };
+  std::optional<TargetClock> target_clock;
   std::string api_version = "2017-03-12";
   std::vector<DeleteCell> delete_cells;
   std::vector<HistoryRow> history_rows;  // every history, in the order run

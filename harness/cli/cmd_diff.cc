@@ -153,6 +153,8 @@ int RunDiff(const ParsedFlags& flags) {
     }
     auto setup = UrlSetup(flags, targets[i], controls[i]);
     if (!setup) return fail(setup.error());
+    auto measured = MeasureTargetClock(*setup);
+    if (!measured) return fail(measured.error());
     credentials = setup->credentials;
     sides[i] = std::move(*setup);
   }
@@ -168,9 +170,9 @@ int RunDiff(const ParsedFlags& flags) {
     sides[i] = EmbeddedMock(std::move(mock_config));
   }
   run::DiffTarget a{sides[0]->target.get(), sides[0]->control, sides[0]->control_token,
-                    sides[0]->target_name};
+                    sides[0]->target_name, sides[0]->WallSeconds()};
   run::DiffTarget b{sides[1]->target.get(), sides[1]->control, sides[1]->control_token,
-                    sides[1]->target_name};
+                    sides[1]->target_name, sides[1]->WallSeconds()};
 
   fs::path dir = flags.Get("report-dir", "djharness-report");
   std::error_code ec;
@@ -184,6 +186,9 @@ int RunDiff(const ParsedFlags& flags) {
   std::cout << "djharness diff: A " << a.name << " (" << control_of(*sides[0]) << "), B " << b.name
             << " (" << control_of(*sides[1]) << "); seed " << config.seed << ", style "
             << config.styles_name << ", " << config.runs << " histories per property\n";
+  for (const auto& side : sides) {
+    if (side->clock) std::cout << side->target_name << ": " << ClockLine(*side) << "\n";
+  }
   if (isatty(STDERR_FILENO)) {
     config.progress = [](std::int64_t histories, std::int64_t differences) {
       std::fprintf(stderr, "\r  histories %lld  differences %lld ",

@@ -70,6 +70,8 @@ int RunFuzz(const ParsedFlags& flags) {
   };
   auto setup = MakeSetup(flags, "fuzz");
   if (!setup) return fail(setup.error());
+  auto measured = MeasureTargetClock(*setup);
+  if (!measured) return fail(measured.error());
   if (flags.Has("replay")) return Replay(flags, *setup);
 
   run::LiveFuzzConfig config;
@@ -84,6 +86,7 @@ int RunFuzz(const ParsedFlags& flags) {
   config.seed = static_cast<std::uint64_t>(*seed);
   config.region = setup->region;
   config.control_token = setup->control_token;
+  config.wall_seconds = setup->WallSeconds();
   fs::path corpus = flags.Get("corpus", "corpora/request_parser/seeds");
   if (!fs::is_directory(corpus)) {
     return fail({kExitUsage, "--corpus: no such folder " + corpus.string() +
@@ -103,6 +106,7 @@ int RunFuzz(const ParsedFlags& flags) {
     std::cout << "credentials: " << setup->credential_source << ", region " << config.region
               << "\n";
   }
+  if (setup->clock) std::cout << ClockLine(*setup) << "\n";
   run::LiveFuzzResult r = run::FuzzLive(*setup->target, setup->control, setup->credentials, config);
   if (r.fatal) return fail({kExitTransport, setup->Hide(*r.fatal)});
 

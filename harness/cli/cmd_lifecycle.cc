@@ -10,6 +10,7 @@
 #include "harness/cli/setup.h"
 #include "harness/client/http_target.h"
 #include "harness/mock/http_server.h"
+#include "harness/protocol/clocks.h"
 
 namespace dj::cli {
 namespace {
@@ -213,6 +214,14 @@ int RunLifecycle(const ParsedFlags& flags) {
     creds = std::move(account->credentials);
     config.region = std::move(account->region);
     std::cout << "credentials: " << account->source << "\n";
+  }
+  if (!server) {
+    auto clock = MeasureClock(**target, creds, config.region, [&creds](std::string text) {
+      return client::HideCredentials(std::move(text), creds);
+    });
+    if (!clock) return fail(clock.error());
+    std::cout << clock->Describe() << "\n";
+    config.wall_seconds = [offset = clock->offset_s] { return protocol::SystemSeconds() + offset; };
   }
   return WalkLifecycle(**target, creds, config, flags.Get("control-token"), std::cout);
 }

@@ -69,6 +69,9 @@ Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags) {
   auto autoprogress = IntFlag(flags, "autoprogress-ms", 0);
   if (!autoprogress) return Failure{autoprogress.error()};
   config.autoprogress_ms = *autoprogress;
+  auto offset = Number(flags, "clock-offset-s", 0);
+  if (!offset) return Failure{offset.error().message};
+  config.clock_offset_s = *offset;
   if (flags.Has("seed")) {
     auto seed = Number(flags, "seed", 0);
     if (!seed) return Failure{seed.error().message};
@@ -148,6 +151,11 @@ int RunMock(const ParsedFlags& flags) {
   if (service.config().autoprogress_ms > 0) {
     std::cout << "autoprogress: a submitted job moves one state every "
               << service.config().autoprogress_ms << " ms" << std::endl;
+  }
+  if (service.config().clock_offset_s != 0) {
+    std::cout << "clock offset: " << std::showpos << service.config().clock_offset_s
+              << std::noshowpos << " s from the system's (signatures, CreateTime, Date)"
+              << std::endl;
   }
   if (audit_log.is_open()) {
     std::cout << "audit log: " << audit_path << " (SubmitJob, TerminateJob, DeleteJob)"

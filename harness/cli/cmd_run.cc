@@ -3,7 +3,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +10,7 @@
 #include <random>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt.h"
 #include "harness/cli/report_files.h"
 #include "harness/cli/setup.h"
 #include "harness/runner/diff.h"
@@ -29,17 +29,6 @@ using nlohmann::json;
 constexpr std::string_view kVersion = "0.1.0";
 // Histories per property without control, when --runs is not given.
 constexpr int kRealTimeRuns = 25;
-
-// The first SIGINT or SIGTERM stops the run after the request in flight, so that the ledger
-// holds every job the target made; a second one ends the process at once.
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void OnInterrupt(int sig) {
-  if (g_interrupted.exchange(true)) {
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-  }
-}
 
 void PrintResults(const report::Results& r, const fs::path& results_path, std::ostream& out) {
   out << "\n";
@@ -86,6 +75,10 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
     out << "  with curl: " << (results_path.parent_path() / ("repro-" + c.id + ".sh")).string()
         << "  (needs TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY; DJ_TARGET=URL to aim "
            "it)\n";
+  }
+  if (!r.partial.empty()) {
+    out << "\npartial: " << r.partial
+        << "; the clauses the run did not get to are skipped, and the results are not a verdict\n";
   }
   out << "\nsummary: " << r.Count(report::Status::kPassed) << " passed, "
       << r.Count(report::Status::kFailed) << " failed, ";
@@ -258,8 +251,17 @@ int RunRun(const ParsedFlags& flags) {
   }
 
   bool dry_run = flags.Has("dry-run");
+  // From here on the first SIGINT or SIGTERM stops the run (with the calls in flight, when the
+  // transport can cut them off) and leaves partial results; a second one ends the process.
+  CatchInterrupts();
   auto setup = MakeSetup(flags, "run", "", ProcessEnvironment, /*probe_control=*/!dry_run);
+  if (InterruptExitCode() != 0) return fail({InterruptExitCode(), InterruptReason()});
   if (!setup) return fail(setup.error());
+  if (!dry_run) {
+    auto measured = MeasureTargetClock(*setup);
+    if (!measured) return fail(measured.error());
+    config.driver.wall_seconds = setup->WallSeconds();
+  }
   config.driver.region = setup->region;
   config.target_name = setup->target_name;
   config.control_name = setup->control_name;
@@ -301,15 +303,14 @@ int RunRun(const ParsedFlags& flags) {
     std::cout << "credentials: " << setup->credential_source << ", region " << config.driver.region
               << "\n";
   }
+  if (setup->clock) std::cout << ClockLine(*setup) << "\n";
   if (!setup->control_note.empty()) std::cout << setup->control_note << "\n";
   if (!owned_note.empty()) std::cout << owned_note << "\n";
   if (config.driver.ledger) {
     std::cout << "jobs of the run's own are recorded in " << config.driver.ledger->path().string()
               << "\n";
   }
-  config.driver.interrupted = &g_interrupted;
-  std::signal(SIGINT, OnInterrupt);
-  std::signal(SIGTERM, OnInterrupt);
+  config.driver.interrupted = InterruptFlag();
   if (isatty(STDERR_FILENO)) {
     config.progress = [](const run::Progress& p) {
       std::fprintf(stderr, "\r  histories %lld  requests %lld  failures %d  %.1f s ",
@@ -319,13 +320,13 @@ int RunRun(const ParsedFlags& flags) {
   }
   auto results = run::RunConformance(config, *setup->target, setup->control, setup->credentials);
   if (config.progress) std::fprintf(stderr, "\n");
-  if (!results && results.error().exit_code == 130 && config.driver.ledger) {
-    std::cerr << "djharness run: interrupted; jobs the run made may be left on the target: "
-                 "djharness cleanup "
-              << config.driver.ledger->path().string() << "\n";
-    return 130;
-  }
   if (!results) return fail(results.error());
+  if (!results->partial.empty() && InterruptExitCode() != 0) results->partial = InterruptReason();
+  if (setup->clock) {
+    results->target_clock = report::Results::TargetClock{
+        setup->clock->offset_s, std::string(client::ClockSourceName(setup->clock->source)),
+        setup->clock->uncertainty_s, setup->clock->requests};
+  }
   // The target's answers are in the results, and an answer may echo a credential: everything
   // written or printed from here on comes from a copy that holds placeholders instead.
   auto hidden = report::ResultsFromText(
@@ -382,6 +383,14 @@ int RunRun(const ParsedFlags& flags) {
   if (comparison) std::cout << "  comparison: " << (dir / "baseline-diff.json").string();
   if (flags.Has("sarif")) std::cout << "  sarif: " << flags.Get("sarif");
   std::cout << "\n";
+  if (!results->partial.empty()) {
+    if (config.driver.ledger) {
+      std::cerr << "djharness run: " << results->partial
+                << "; jobs the run made may be left on the target: djharness cleanup "
+                << config.driver.ledger->path().string() << "\n";
+    }
+    return InterruptExitCode() != 0 ? InterruptExitCode() : kExitInterrupted;
+  }
   // With a baseline the gate is "no new failures": known failures do not fail the run.
   return comparison ? comparison->ExitCode() : results->ExitCode();
 }
@@ -400,7 +409,11 @@ int RunReplay(const ParsedFlags& flags) {
 
   auto setup = MakeSetup(flags, "replay", results->target);
   if (!setup) return fail(setup.error());
+  auto measured = MeasureTargetClock(*setup);
+  if (!measured) return fail(measured.error());
+  if (setup->clock) std::cout << ClockLine(*setup) << "\n";
   run::DriverConfig config;
+  config.wall_seconds = setup->WallSeconds();
   auto profile = model::ProfileFromName(results->profile);
   config.profile = profile.value_or(model::Profile::kStrict);
   config.region = setup->region;

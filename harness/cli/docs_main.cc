@@ -10,6 +10,7 @@
 
 #include "harness/cli/reference.h"
 #include "harness/cli/setup.h"
+#include "harness/protocol/process.h"
 
 namespace {
 
@@ -40,6 +41,7 @@ std::string FirstDifference(const std::string& want, const std::string& have) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  dj::protocol::ProcessHygiene();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() != 2 || (args[0] != "write" && args[0] != "check")) {
     std::cerr << "usage: djharness_docs write|check DOCS-DIR\n";

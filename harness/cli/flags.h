@@ -16,6 +16,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitViolations = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitTransport = 3;
+// `djharness run` stopped by a signal: 128 + the signal's number, as a shell reports it.
+inline constexpr int kExitInterrupted = 130;  // SIGINT
+inline constexpr int kExitTerminated = 143;   // SIGTERM
 
 // What a flag's value may be: flags.def's optional last column. ParseFlags refuses any other
 // value (a one-line message naming the flag and what it accepts; main exits 2), and --help and

@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "harness/cli/commands.h"
+#include "harness/protocol/process.h"
 
 int main(int argc, char** argv) {
+  dj::protocol::ProcessHygiene();
   using namespace dj::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

@@ -188,7 +188,10 @@ std::string CliPage() {
          std::to_string(kExitViolations) + " violations (or differences) found, " +
          std::to_string(kExitUsage) + " bad usage or configuration, " +
          std::to_string(kExitTransport) +
-         " target unreachable or its control extension failing.\n\n";
+         " target unreachable, its control extension failing, or its clock not measurable; `run` "
+         "stopped by SIGINT or SIGTERM: " +
+         std::to_string(kExitInterrupted) + " or " + std::to_string(kExitTerminated) +
+         ", after writing its partial results.\n\n";
   out += "| command | what it does |\n|---|---|\n";
   for (const CommandInfo& c : Commands()) {
     out += "| [" + std::string(c.name) + "](#djharness-" + std::string(c.name) + ") | " +

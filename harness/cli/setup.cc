@@ -6,8 +6,12 @@
 #include <iterator>
 #include <limits>
 
+#include "harness/cli/interrupt.h"
 #include "harness/client/api_client.h"
 #include "harness/client/inprocess_target.h"
+#include "harness/client/pacer.h"
+#include "harness/protocol/clocks.h"
+#include "harness/runner/steps.h"
 
 namespace dj::cli {
 
@@ -159,6 +163,41 @@ std::string Setup::Hide(std::string text) const {
   return text;
 }
 
+std::function<std::int64_t()> Setup::WallSeconds() const {
+  std::int64_t offset = clock ? clock->offset_s : 0;
+  return [offset] { return protocol::SystemSeconds() + offset; };
+}
+
+Result<client::ClockEstimate, run::RunError> MeasureClock(
+    client::Target& target, const protocol::Credentials& credentials, const std::string& region,
+    const std::function<std::string(std::string)>& hide) {
+  client::ClockProbeConfig config;
+  config.probe = model::DescribeJobRequest(run::planted::kCanaryId);
+  config.region = region;
+  client::Pacer pacer(0.9, nullptr, nullptr, InterruptFlag());
+  model::RateKey key{credentials.secret_id, model::Action::kDescribeJob, region};
+  int limit = model::DefaultLimitPerSecond(model::Action::kDescribeJob);
+  config.pace = [&] { pacer.Acquire(key, limit); };
+  auto estimate = client::EstimateTargetClock(target, credentials, config);
+  if (int code = InterruptExitCode(); code != 0) {
+    return Failure{
+        run::RunError{code, InterruptReason() + " while the target's clock was measured"}};
+  }
+  if (!estimate) return Failure{run::RunError{kExitTransport, hide(estimate.error())}};
+  return *estimate;
+}
+
+Result<bool, run::RunError> MeasureTargetClock(Setup& setup) {
+  if (setup.embedded) return true;
+  auto estimate = MeasureClock(*setup.target, setup.credentials, setup.region,
+                               [&setup](std::string text) { return setup.Hide(std::move(text)); });
+  if (!estimate) return Failure{estimate.error()};
+  setup.clock = *estimate;
+  return true;
+}
+
+std::string ClockLine(const Setup& setup) { return setup.clock ? setup.clock->Describe() : ""; }
+
 Result<client::HttpTargetOptions, run::RunError> HttpOptionsFromFlags(const ParsedFlags& flags) {
   auto timeout = Number(flags, "timeout-ms", 10000);
   if (!timeout) return Failure{timeout.error()};
@@ -171,6 +210,9 @@ Result<client::HttpTargetOptions, run::RunError> HttpOptionsFromFlags(const Pars
   http.max_answer_bytes = static_cast<std::size_t>(*cap) << 20;
   http.ca_file = flags.Get("ca-file");
   http.insecure_http = flags.Has("insecure-http");
+  // Raised only once a command catches interrupts (`djharness run`): then a call in flight
+  // ends soon after SIGINT or SIGTERM instead of at its deadline.
+  http.cancel = InterruptFlag();
   return http;
 }
 

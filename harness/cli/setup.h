@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -12,6 +13,7 @@
 #include "harness/cli/account.h"
 #include "harness/cli/flags.h"
 #include "harness/client/http_target.h"
+#include "harness/client/target_clock.h"
 #include "harness/mock/mock_service.h"
 #include "harness/runner/runner.h"
 
@@ -35,6 +37,11 @@ struct Setup {
   std::string target_name;
   std::string control_name;
   int read_timeout_ms = 10000;
+  // The target's clock (MeasureTargetClock); unset: ours (the in-process mock shares it).
+  std::optional<client::ClockEstimate> clock;
+
+  // Our wall clock plus the target's offset: what every signed timestamp reads.
+  std::function<std::int64_t()> WallSeconds() const;
 
   // `text` with every credential above replaced by placeholders (client::HideCredentials): for
   // whatever is written or printed from a target's answers, which may echo one.
@@ -82,6 +89,18 @@ Result<std::string, run::RunError> TargetUrlFromFlags(const ParsedFlags& flags,
 // the URL came from when it is bad or plain http to a remote host.
 Result<std::unique_ptr<client::HttpTarget>, run::RunError> ConnectFromFlags(
     const ParsedFlags& flags, const std::string& url, const client::HttpTargetOptions& http);
+
+// How far `target`'s clock is from ours (client::EstimateTargetClock with the canary
+// DescribeJob, paced under DescribeJob's limit). Exit code 3, one line (credentials hidden by
+// `hide`), when it cannot be measured or a request signed at the estimate is refused as
+// expired, or 130/143 when the run was interrupted meanwhile.
+Result<client::ClockEstimate, run::RunError> MeasureClock(
+    client::Target& target, const protocol::Credentials& credentials, const std::string& region,
+    const std::function<std::string(std::string)>& hide);
+// The same for the setup's target, into setup.clock; nothing for the in-process mock.
+Result<bool, run::RunError> MeasureTargetClock(Setup& setup);
+// One line for the output before a run: the setup's clock estimate, or "" without one.
+std::string ClockLine(const Setup& setup);
 
 // Build the setup from the flags --target/--endpoint, --control, --control-token, --timeout-ms,
 // --ca-file, --insecure-http, --fault, --region and the credential flags (AccountFromFlags,

@@ -5,10 +5,10 @@
 
 namespace dj::client {
 
-Pacer::Pacer(double fraction, Clock clock, Sleep sleep)
+Pacer::Pacer(double fraction, Clock clock, Sleep sleep, const std::atomic<bool>* cancel)
     : fraction_(fraction), clock_(std::move(clock)), sleep_(std::move(sleep)) {
   if (!clock_) clock_ = protocol::SteadyMs;
-  if (!sleep_) sleep_ = protocol::SleepMs;
+  if (!sleep_) sleep_ = [cancel](std::int64_t ms) { protocol::SleepMsUnless(ms, cancel); };
 }
 
 model::TokenBucket& Pacer::Bucket(const model::RateKey& key, int limit) {

@@ -4,6 +4,7 @@
 // remembers across histories too. Clock and waiting are injectable for tests.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -19,8 +20,11 @@ class Pacer {
   using Clock = std::function<std::int64_t()>;         // milliseconds, monotonic
   using Sleep = std::function<void(std::int64_t ms)>;  // wait that long
 
-  // fraction in (0, 1]; null clock/sleep: std::chrono::steady_clock and sleep_for.
-  explicit Pacer(double fraction = 0.9, Clock clock = nullptr, Sleep sleep = nullptr);
+  // fraction in (0, 1]; null clock/sleep: std::chrono::steady_clock and sleep_for, or, with
+  // `cancel`, a sleep that ends within protocol::kInterruptPollMs of *cancel becoming true (an
+  // interrupted run: Acquire then returns early, and the caller sends nothing more).
+  explicit Pacer(double fraction = 0.9, Clock clock = nullptr, Sleep sleep = nullptr,
+                 const std::atomic<bool>* cancel = nullptr);
 
   // Wait until a request of `key` may go under `limit` requests per second; the ms waited.
   // limit <= 0: no wait.

@@ -8,6 +8,7 @@
 #include "harness/mock/foreign_jobs.h"
 #include "harness/protocol/clocks.h"
 #include "harness/protocol/envelope.h"
+#include "harness/protocol/http_date.h"
 #include "models/api_model.h"
 #include "models/job_id.h"
 
@@ -420,7 +421,7 @@ MockService::MockService(MockConfig config, SecondsClock wall, MillisClock stead
   if (!wall_) wall_ = protocol::SystemSeconds;
   if (!steady_) steady_ = protocol::SteadyMs;
   state_.rng.seed(config_.seed != 0 ? config_.seed : std::random_device{}());
-  AddForeignJobs(state_, config_, wall_());
+  AddForeignJobs(state_, config_, wall_() + config_.clock_offset_s);
 }
 
 HttpResponse MockService::Handle(const HttpRequest& request) {
@@ -430,7 +431,7 @@ HttpResponse MockService::Handle(const HttpRequest& request) {
   // concurrent requests are verified in parallel and the lock covers only the limiter, the
   // model and the answer (for a DescribeJob, parse and verify were two thirds of the time
   // under it). An API request only (a control request's path is answered under the lock).
-  std::int64_t wall = wall_();
+  std::int64_t wall = wall_() + config_.clock_offset_s;
   std::optional<PreRead> pre;
   if (request.Path() == "/") pre = PreReadRequest(config_, request, wall);
   {
@@ -450,6 +451,7 @@ HttpResponse MockService::Handle(const HttpRequest& request) {
     std::lock_guard lock(mu_);
     ApplyEffect(state_, config_, model::EraseJob{deferred->job_id});
   }
+  response.headers.emplace_back("Date", protocol::FormatHttpDate(wall));
   return response;
 }
 

@@ -49,6 +49,10 @@ struct MockConfig {
       {std::string(kSecondSecretId), std::string(kSecondSecretKey), ""}};
   std::map<model::Action, int> limits;  // requests per second; absent = actions.def default
   std::int64_t max_skew_seconds = 300;  // AUTH-2
+  // The mock's wall clock runs this far ahead of the one it is given (behind when negative):
+  // signature freshness, CreateTime and the Date header of every answer read it (a target
+  // whose clock is off, which the harness must measure: client/target_clock.h).
+  std::int64_t clock_offset_s = 0;
   std::string zone = "ap-guangzhou-2";  // zone of jobs made through the control extension
   std::uint64_t seed = 0;               // RequestIds and fresh JobIds; 0 = from std::random_device
   std::int64_t race_window_ms = 3;      // non-atomic-delete: the time between check and erase
@@ -135,7 +139,8 @@ std::string NewRequestId(std::mt19937_64& rng);
 std::string NewJobId(std::mt19937_64& rng, const model::Store& store);
 
 // A thread-safe mock with real (or injected) clocks. It starts with config.foreign_jobs
-// foreign jobs and records an audit entry for every audited request.
+// foreign jobs and records an audit entry for every audited request. Every answer of Handle()
+// carries a Date header (IMF-fixdate) of its wall clock, as real front ends send.
 class MockService {
  public:
   using SecondsClock = std::function<std::int64_t()>;

@@ -2,6 +2,8 @@
 // live fuzzing) falls back to when a test does not give its own.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <thread>
@@ -23,5 +25,22 @@ inline std::int64_t SteadyMs() {
 }
 
 inline void SleepMs(std::int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// How often an interruptible wait looks at its flag: a run stops within about this long.
+inline constexpr std::int64_t kInterruptPollMs = 50;
+
+// Wait `ms`, or less: returns within kInterruptPollMs of `stop` becoming true (at once when
+// it already is). A null `stop` waits the whole time.
+inline void SleepMsUnless(std::int64_t ms, const std::atomic<bool>* stop) {
+  if (stop == nullptr) return SleepMs(ms);
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (!stop->load()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    until - std::chrono::steady_clock::now())
+                    .count();
+    if (left <= 0) return;
+    SleepMs(std::min<std::int64_t>(left, kInterruptPollMs));
+  }
+}
 
 }  // namespace dj::protocol

@@ -125,6 +125,8 @@ std::vector<Finding> Driver::RunBatch(const Batch& batch, const std::string& ste
         client::ApiClient api(*(*lanes)[t], credentials_.front(), c);
         ready.arrive_and_wait();
         for (const ApiCall& call : batch.threads[t]) {
+          // Interrupted: no more calls (the runner judges nothing of this step).
+          if (config_.interrupted != nullptr && config_.interrupted->load()) break;
           Sent s;
           s.thread = static_cast<int>(t);
           s.call = &call;

@@ -51,6 +51,7 @@ Player MakePlayer(const DiffConfig& diff, const DiffTarget& target, bool control
     c.steady_ms = [now] { return *now; };
     c.sleep_ms = [now](std::int64_t ms) { *now += ms; };
   }
+  if (target.wall_seconds) c.wall_seconds = target.wall_seconds;
   c.control = control;
   c.control_token = target.control_token;
   c.probe_style = diff.styles.empty() ? protocol::Style::kApi3Post : diff.styles.front();

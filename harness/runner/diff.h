@@ -23,6 +23,9 @@ struct DiffTarget {
   client::Target* control = nullptr;  // its control extension (may equal target), or nullptr
   std::string control_token;          // sent as X-Conformance-Token when not empty
   std::string name;                   // for people: a URL or "in-process reference mock"
+  // Its wall clock for signing (our clock plus its offset, cli MeasureTargetClock); empty: the
+  // DiffConfig's.
+  std::function<std::int64_t()> wall_seconds = {};
 };
 
 // The properties diff runs: every one but the concurrency property, whose histories are

@@ -9,6 +9,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include <memory>
 #include <set>
 
+#include "harness/protocol/clocks.h"
 #include "harness/runner/crew.h"
 #include "harness/runner/generators.h"
 
@@ -103,7 +105,12 @@ struct History {
   // another clause while shrinking), the model and the target may disagree about the state:
   // the rest of the history is not judged, so that one defect is not reported many times.
   bool diverged = false;
+  // Set by the first SIGINT or SIGTERM: the step it came during is not judged (a call it cut
+  // off is no fault of the target), and the history ends.
+  const std::atomic<bool>* interrupted = nullptr;
 };
+
+bool Raised(const std::atomic<bool>* flag) { return flag != nullptr && flag->load(); }
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -145,6 +152,10 @@ class StepCommand final : public rc::state::Command<GenModel, History> {
     h.executed.push_back(step_);
     std::size_t traced = h.driver.trace().size();
     std::vector<Finding> findings = h.driver.Execute(step_);
+    if (Raised(h.interrupted)) {
+      h.capture.fatal = std::string(kInterrupted);
+      RC_FAIL("the run cannot go on: interrupted");
+    }
     if (h.driver.fatal()) {
       h.capture.fatal = *h.driver.fatal();
       RC_FAIL("the run cannot go on: " + *h.driver.fatal());
@@ -284,6 +295,10 @@ Rerun RunFixed(const std::vector<Step>& steps, const ClauseFilter& filter, clien
   for (const Step& step : steps) {
     r.steps.push_back(step);
     std::vector<Finding> findings = driver.Execute(step);
+    if (Raised(config.interrupted)) {
+      r.fatal = std::string(kInterrupted);
+      return r;
+    }
     if (driver.fatal()) {
       r.fatal = *driver.fatal();
       return r;
@@ -429,7 +444,7 @@ report::FailureReport MakeFailure(const Capture& capture, PropertyKind kind, int
 
 // Why an unexercised clause was not judged.
 std::string SkipReason(std::string_view id, const RunConfig& config, bool control, bool concurrent,
-                       bool silent, bool budget_spent) {
+                       bool silent, bool budget_spent, bool interrupted) {
   auto ran = [&config](PropertyKind k) {
     return std::find(config.properties.begin(), config.properties.end(), k) !=
            config.properties.end();
@@ -465,6 +480,7 @@ std::string SkipReason(std::string_view id, const RunConfig& config, bool contro
       return "the target cannot be driven from several threads at once (Target::Another)";
     if (!ran(PropertyKind::kConcurrency)) return "the concurrency property was not run";
   }
+  if (interrupted) return "not judged: the run was interrupted before it got there";
   if (silent) return "not judged: the target stopped answering (ROB-1), so the run ended early";
   if (budget_spent) return "not exercised before the request budget (--budget) was spent";
   return "not exercised by this run (try more --runs or other --style)";
@@ -529,12 +545,19 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
 
   DriverConfig driver_config = config.driver;
   driver_config.control = control != nullptr;
+  // Every wait of the run (pacing, quiet windows, Await's pauses) ends soon after an interrupt.
+  if (!driver_config.sleep_ms && driver_config.interrupted != nullptr) {
+    driver_config.sleep_ms = [stop = driver_config.interrupted](std::int64_t ms) {
+      protocol::SleepMsUnless(ms, stop);
+    };
+  }
   // One pacer and one judge of the target's limiter for the whole run: without control the
   // target's limiter remembers every history, so they must too.
   DefaultClocks(driver_config);
   if (!driver_config.pacer) {
-    driver_config.pacer = std::make_shared<client::Pacer>(
-        driver_config.pacing_fraction, driver_config.steady_ms, driver_config.sleep_ms);
+    driver_config.pacer =
+        std::make_shared<client::Pacer>(driver_config.pacing_fraction, driver_config.steady_ms,
+                                        driver_config.sleep_ms, driver_config.interrupted);
   }
   if (!driver_config.rate_judge) {
     driver_config.rate_judge =
@@ -595,6 +618,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   std::stable_sort(legs.begin(), legs.end(),
                    [&](const Leg& a, const Leg& b) { return rank(a) < rank(b); });
   bool budget_spent = false;
+  bool interrupted = false;  // the results are partial
 
   for (const Leg& leg : legs) {
     PropertyKind kind = leg.kind;
@@ -626,6 +650,9 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       Capture capture;
       auto property = [&] {
         std::vector<CommandPtr> commands;
+        // Interrupted: every candidate passes at once, before generating anything, so that
+        // RapidCheck's shrinking ends in a moment.
+        if (capture.fatal && *capture.fatal == kInterrupted) return;
         if (!plan.empty() && next_plan >= plan.size()) return;  // every one has been sent
         std::vector<Step> steps = !plan.empty() ? plan[next_plan++] : *GenHistory(initial, kind);
         for (Step& s : steps) commands.push_back(std::make_shared<const StepCommand>(std::move(s)));
@@ -643,6 +670,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
           RC_FAIL("the run cannot go on: " + begun.error());
         }
         History history{driver, filter, capture, totals, no_answer_streak, start, {}};
+        history.interrupted = driver_config.interrupted;
         rc::state::runAll(commands, initial, history);
       };
       rc::detail::TestParams params;
@@ -655,7 +683,17 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       rc::detail::TestResult result =
           rc::detail::checkProperty(rc::detail::toProperty(property), metadata, params, listener);
       if (capture.fatal) {
-        if (*capture.fatal == kInterrupted) return Failure{RunError{130, "interrupted"}};
+        if (*capture.fatal == kInterrupted) {
+          interrupted = true;
+          // What the round found before the interrupt, shrunk as far as it got.
+          if (capture.finding) {
+            std::string id(model::ClauseId(capture.finding->clause));
+            reported.insert(id);
+            ++totals.failures;
+            failures.emplace(id, MakeFailure(capture, kind, round, params.seed, config.repro));
+          }
+          break;
+        }
         if (*capture.fatal == kBudgetSpent) {
           budget_spent = true;
           break;
@@ -678,16 +716,17 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       failures.emplace(id, MakeFailure(capture, kind, round, params.seed, config.repro));
       if (silent) break;
     }
-    if (silent || budget_spent) break;
+    if (silent || budget_spent || interrupted) break;
   }
   results.budget_spent = budget_spent;
   results.budget = config.budget;
 
   // FLAKY or not: replay every failure's shrunk history. Only the clauses the run judged may
   // stop a replay, so the first finding of a deterministic failure is its own clause again.
-  if (!silent && !budget_spent) {
+  if (!silent && !budget_spent && !interrupted) {
     const std::set<std::string> none;
     for (auto& [id, f] : failures) {
+      if (interrupted) break;
       std::vector<Step> steps = f.steps.get<std::vector<Step>>();
       DriverConfig replaying = driver_config;
       replaying.quiet_start = f.property == PropertyName(PropertyKind::kRateLimit);
@@ -695,7 +734,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
         Rerun r = RunFixed(steps, ClauseFilter{none, config.only, std::nullopt}, target, control,
                            credentials, replaying);
         if (r.fatal) {
-          if (*r.fatal == kInterrupted) return Failure{RunError{130, "interrupted"}};
+          interrupted = *r.fatal == kInterrupted;
           break;  // out of budget, or the control extension failed: as many as were replayed
         }
         ++f.replays;
@@ -704,12 +743,20 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
     }
   }
 
+  if (interrupted) results.partial = std::string(kInterrupted);
+
   if (control == nullptr && driver_config.ledger) {
     // Leave nothing behind: every job the run made and did not delete is finished and deleted.
     LedgerContents owned = driver_config.ledger->Contents();
     results.jobs_submitted = static_cast<std::int64_t>(owned.jobs.size());
     results.ledger = driver_config.ledger->path().string();
-    if (!owned.Live().empty()) {
+    if (interrupted) {
+      // Stopping comes first: the jobs stay for `djharness cleanup LEDGER`.
+      for (const LedgerJob& job : owned.Live()) {
+        results.jobs_left.push_back((job.job_id.empty() ? job.name : job.job_id) +
+                                    ": the run was interrupted before its cleanup");
+      }
+    } else if (!owned.Live().empty()) {
       DriverConfig cleaning = driver_config;
       cleaning.budget.reset();  // leaving nothing behind comes before the budget
       CleanupReport cleaned = CleanUp(owned, target, credentials, cleaning, config.cleanup_wait_ms);
@@ -736,7 +783,8 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       c.status = report::Status::kPassed;
     } else {
       c.status = report::Status::kSkipped;
-      c.reason = SkipReason(id, config, control != nullptr, !lanes.empty(), silent, budget_spent);
+      c.reason = SkipReason(id, config, control != nullptr, !lanes.empty(), silent, budget_spent,
+                            interrupted);
     }
     results.clauses.push_back(std::move(c));
   }
