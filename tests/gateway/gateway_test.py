@@ -46,9 +46,11 @@ BROKEN = ["--properties", "histories", "--budget", "12", "--replays", "0", "--ma
 #   extra     more flags of the run
 #   timeout   the ctest's TIMEOUT in seconds
 #   max_s     the run must end within this many seconds (None: the ctest's TIMEOUT bounds it)
+#   mock      more flags of `djharness mock`
+#   printed   a regex the run's output must match (None: no such check)
 Case = collections.namedtuple(
-    "Case", "name front flags profile exit failed evidence control extra timeout max_s",
-    defaults=("front", [], 300, None))
+    "Case", "name front flags profile exit failed evidence control extra timeout max_s mock printed",
+    defaults=("front", [], 300, None, [], None))
 NONE = (frozenset(),)
 
 
@@ -111,6 +113,12 @@ CASES = [
     # answer, so an ENV-1 finding per answer, never out of memory.
     Case("huge", "gateway", ["--huge-mb", "20"], "strict", 1, only("ENV-1"),
          "huge", "mock", ["--timeout-ms", "10000"] + BROKEN),
+    # A target whose clock is 40 s ahead of ours, behind the gateway: the run measures the
+    # offset from the Date header, prints it, and signs at the target's time, so AUTH-2's
+    # timestamps at the window's edges are judged right.
+    Case("clock_offset_40", "gateway", [], "strict", 0, NONE, "forwarded",
+         mock=["--clock-offset-s", "40"],
+         printed=r"target clock: (39|40|41) s ahead of ours \(Date header"),
     # No answer to the oversize probe, and a canary after it that answers: not a finding.
     Case("reset_oversize", "gateway", ["--reset-oversize"], "strict", 0, NONE,
          "oversize"),
@@ -203,8 +211,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_mock(djharness, scratch, procs):
-    mock = Proc("mock", [djharness, "mock", "--control", "--port", "0", "--seed", "1"], scratch)
+def start_mock(djharness, scratch, procs, flags=()):
+    mock = Proc("mock", [djharness, "mock", "--control", "--port", "0", "--seed", "1"] +
+                list(flags), scratch)
     procs.append(mock)
     return mock.wait_line(r"listening on (http://\S+)", 60).group(1)
 
@@ -286,7 +295,7 @@ def gateway_counters(stderr):
 def run_case(djharness, case, scratch):
     procs = []
     try:
-        mock_url = start_mock(djharness, scratch, procs)
+        mock_url = start_mock(djharness, scratch, procs, case.mock)
         gateway = None
         if case.front == "gateway":
             front_url, gateway = start_gateway(case.flags, mock_url, scratch, procs)
@@ -356,6 +365,8 @@ def check(case, code, took, report_dir, scratch, fired, evidence):
             " or ".join(",".join(sorted(s)) or "none" for s in case.failed)))
     if not fired:
         problems.append("the front never did what the case is about (%s)" % evidence)
+    if case.printed and not re.search(case.printed, read_file(os.path.join(scratch, "run.out"))):
+        problems.append("the run never printed %r" % case.printed)
     print("case %s: exit %s, failed %s, %.1f s, %s" % (
         case.name, code if code >= 0 else "signal %d" % -code,
         ",".join(failed) if failed else ("none" if failed is not None else "-"), took,
