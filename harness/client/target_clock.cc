@@ -52,6 +52,7 @@ class Prober {
     s.x = api_.Send(protocol::Call::Of(config_.probe, config_.region), options);
     s.answered_ms = wall_ms_();
     if (s.x.transport_error) {
+      no_answer_ = s.x.transport_error->kind != TransportErrorKind::kConnect;
       return Failure{api_.target().Name() + " gave no answer while its clock was estimated: " +
                      s.x.transport_error->message};
     }
@@ -67,12 +68,15 @@ class Prober {
     return !Expired(sent->x);
   }
   int requests() const { return requests_; }
+  // The last failure was an answer that could not be read, not a connection refused.
+  bool no_answer() const { return no_answer_; }
 
  private:
   const ClockProbeConfig& config_;
   std::function<std::int64_t()> wall_ms_;
   ApiClient api_;
   int requests_ = 0;
+  bool no_answer_ = false;
 };
 
 std::string Seconds(std::int64_t s) { return std::to_string(s) + " s"; }
@@ -153,6 +157,8 @@ std::string_view ClockSourceName(ClockSource source) {
       return "signature-window";
     case ClockSource::kNoWindow:
       return "none";
+    case ClockSource::kUnmeasured:
+      return "unmeasured";
   }
   return "none";
 }
@@ -170,6 +176,8 @@ std::string ClockEstimate::Describe() const {
     case ClockSource::kNoWindow:
       return "target clock: unknown (no Date header, and it accepted every timestamp tried); "
              "ours is used";
+    case ClockSource::kUnmeasured:
+      return "target clock: not measured (" + why_unmeasured + "); ours is used";
   }
   std::string where = offset_s == 0  ? "the same as ours"
                       : offset_s > 0 ? Seconds(offset_s) + " ahead of ours"
@@ -193,9 +201,9 @@ int MaxClockProbeRequests(const ClockProbeConfig& config) {
   return static_cast<int>(std::max(with_date, without_date));
 }
 
-Result<ClockEstimate> EstimateTargetClock(Target& target, const protocol::Credentials& credentials,
-                                          const ClockProbeConfig& config) {
-  Prober prober(target, credentials, config);
+namespace {
+
+Result<ClockEstimate> Estimate(Prober& prober, const ClockProbeConfig& config) {
   // The Date header: the target read its clock between our send and its answer, and wrote it
   // truncated to the second, so its time at our midpoint was Date + 0.5 s, within half the
   // round trip and half a second. The quickest answer is the closest.
@@ -240,6 +248,21 @@ Result<ClockEstimate> EstimateTargetClock(Target& target, const protocol::Creden
   }
   e.requests = prober.requests();
   return e;
+}
+
+}  // namespace
+
+Result<ClockEstimate> EstimateTargetClock(Target& target, const protocol::Credentials& credentials,
+                                          const ClockProbeConfig& config) {
+  Prober prober(target, credentials, config);
+  auto measured = Estimate(prober, config);
+  if (measured || !prober.no_answer()) return measured;
+  ClockEstimate unmeasured;
+  unmeasured.source = ClockSource::kUnmeasured;
+  unmeasured.uncertainty_s = 0;
+  unmeasured.requests = prober.requests();
+  unmeasured.why_unmeasured = measured.error();
+  return unmeasured;
 }
 
 }  // namespace dj::client

@@ -20,6 +20,8 @@ enum class ClockSource {
   kDateHeader,       // the Date header of the quickest of a few answers (±1 s)
   kSignatureWindow,  // the edges of the timestamps the target accepts (±1 s)
   kNoWindow,         // no Date header, and every timestamp tried was accepted: 0 assumed
+  kUnmeasured,       // a probe got no usable HTTP answer (a broken target): 0 assumed, and
+                     // the run itself judges such answers
 };
 // "date-header", "signature-window", "none" (results.json's target_clock.source).
 std::string_view ClockSourceName(ClockSource source);
@@ -29,6 +31,7 @@ struct ClockEstimate {
   ClockSource source = ClockSource::kDateHeader;
   std::int64_t uncertainty_s = 1;
   int requests = 0;  // sent to make the estimate (and to check it)
+  std::string why_unmeasured;  // for kUnmeasured: what the probe got
 
   // One line for people: "target clock: 40 s ahead of ours (Date header, ±1 s)".
   std::string Describe() const;
@@ -57,8 +60,10 @@ struct ClockProbeConfig {
 int MaxClockProbeRequests(const ClockProbeConfig& config);
 
 // Estimate the target's clock, then check that a request signed at the estimate is not
-// refused as expired. Fails, with one line for people, when a request gets no HTTP answer,
-// when the check is refused with AuthFailure.SignatureExpire (the Date header does not tell
+// refused as expired. A probe that gets no usable answer (a timeout, a closed connection, an
+// answer that is not HTTP or is over the cap) ends the estimate as kUnmeasured: that is the
+// run's to judge, not a reason to stop before it. Fails, with one line for people, when the
+// target cannot be connected to, when the check is refused with AuthFailure.SignatureExpire (the Date header does not tell
 // the clock the target signs by), and when no timestamp within max_offset_s is accepted.
 Result<ClockEstimate> EstimateTargetClock(Target& target, const protocol::Credentials& credentials,
                                           const ClockProbeConfig& config);

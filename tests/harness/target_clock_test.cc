@@ -37,9 +37,10 @@ class ClockTarget final : public Target {
   double read_at = 0.5;  // when in a call the target reads its clock
   int calls = 0;
   bool fail = false;
+  TransportErrorKind fail_kind = TransportErrorKind::kConnect;
 
   SendResult Send(const protocol::HttpRequest& request) override {
-    if (fail) return Failure{TransportError{"connection refused"}};
+    if (fail) return Failure{TransportError{"it failed", fail_kind, false}};
     std::int64_t rtt = round_trips_ms[std::min<std::size_t>(static_cast<std::size_t>(calls),
                                                             round_trips_ms.size() - 1)];
     ++calls;
@@ -168,7 +169,7 @@ TEST(TargetClock, AClockBeyondTheSearchFails) {
   EXPECT_EQ(MaxClockProbeRequests(config), 79);  // the figure target_clock.h gives
 }
 
-TEST(TargetClock, NoAnswerFails) {
+TEST(TargetClock, NoConnectionFails) {
   ClockTarget t;
   t.fail = true;
   auto e = EstimateTargetClock(t, kCreds, ConfigFor(t));
@@ -176,8 +177,26 @@ TEST(TargetClock, NoAnswerFails) {
   EXPECT_NE(e.error().find("no answer"), std::string::npos) << e.error();
 }
 
+// A target that answers, but brokenly (it trickles, sends too much, or no HTTP): the run is
+// what judges that, so the estimate leaves our clock instead of ending the run before it.
+TEST(TargetClock, AnAnswerThatCannotBeReadLeavesOurClockUnmeasured) {
+  for (TransportErrorKind kind : {TransportErrorKind::kTimeout, TransportErrorKind::kTooLarge,
+                                  TransportErrorKind::kMalformed, TransportErrorKind::kClosed}) {
+    ClockTarget t;
+    t.fail = true;
+    t.fail_kind = kind;
+    auto e = EstimateTargetClock(t, kCreds, ConfigFor(t));
+    ASSERT_TRUE(e) << e.error();
+    EXPECT_EQ(e->source, ClockSource::kUnmeasured);
+    EXPECT_EQ(e->offset_s, 0);
+    EXPECT_EQ(e->requests, 1);
+    EXPECT_NE(e->Describe().find("not measured (") , std::string::npos) << e->Describe();
+    EXPECT_EQ(ClockSourceName(e->source), "unmeasured");
+  }
+}
+
 TEST(TargetClock, DescribesTheOffsetInOneLine) {
-  ClockEstimate e{40, ClockSource::kDateHeader, 1, 4};
+  ClockEstimate e{40, ClockSource::kDateHeader, 1, 4, ""};
   EXPECT_EQ(e.Describe(), "target clock: 40 s ahead of ours (Date header, ±1 s)");
   e.offset_s = -7;
   EXPECT_EQ(e.Describe(), "target clock: 7 s behind ours (Date header, ±1 s)");
