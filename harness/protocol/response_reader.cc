@@ -135,9 +135,8 @@ ResponseReader::State ResponseReader::ParseHead() {
 ResponseReader::State ResponseReader::StartBody() {
   const Headers& h = response_.headers;
   if (response_.status == 204 || response_.status == 304) {
-    phase_ = Phase::kEnd;
-    state_ = State::kDone;
-    return state_;
+    phase_ = Phase::kEnd;  // no body: whatever follows is bytes nobody asked for
+    return ParseBody();
   }
   bool chunked = false;
   for (const auto& [name, value] : h) {

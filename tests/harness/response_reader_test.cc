@@ -126,6 +126,18 @@ TEST(ResponseReader, NoContentAndNotModifiedHaveNoBody) {
   ResponseReader r(100);
   EXPECT_EQ(r.Feed("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"), State::kDone);
   EXPECT_TRUE(r.response().body.empty());
+  EXPECT_TRUE(r.KeepAlive());
+  // Bytes after a 204 are not its body: the stream is out of step, whether they came with the
+  // head or after it (corpora/http_answer/regressions/bytes-after-a-204-answer).
+  for (bool together : {true, false}) {
+    ResponseReader extra(100);
+    std::string head = "HTTP/1.1 304 Not Modified\r\n\r\n";
+    extra.Feed(together ? head + "junk" : head);
+    if (!together) extra.Feed("junk");
+    EXPECT_EQ(extra.state(), State::kDone);
+    EXPECT_TRUE(extra.response().body.empty());
+    EXPECT_FALSE(extra.KeepAlive()) << together;
+  }
 }
 
 }  // namespace
