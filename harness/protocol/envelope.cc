@@ -86,10 +86,7 @@ Answer ParseAnswer(const HttpResponse& http) {
 }
 
 bool IsJsonMediaType(std::string_view content_type) {
-  std::string_view media = content_type.substr(0, content_type.find(';'));
-  auto blank = [](char c) { return c == ' ' || c == '\t'; };
-  while (!media.empty() && blank(media.front())) media.remove_prefix(1);
-  while (!media.empty() && blank(media.back())) media.remove_suffix(1);
+  std::string_view media = TrimBlanks(content_type.substr(0, content_type.find(';')));
   return ToLowerAscii(media) == "application/json";
 }
 

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "harness/protocol/http_message.h"
+
 namespace dj::protocol {
 namespace {
 
@@ -40,8 +42,7 @@ std::string FormatHttpDate(std::int64_t unix_seconds) {
 }
 
 std::optional<std::int64_t> ParseHttpDate(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  text = TrimBlanks(text);
   // "Sun, 06 Nov 1994 08:49:37 GMT": 29 characters at fixed places.
   if (text.size() != 29 || text.substr(3, 2) != ", " || text[7] != ' ' || text[11] != ' ' ||
       text[16] != ' ' || text[19] != ':' || text[22] != ':' || text.substr(25) != " GMT") {

@@ -16,6 +16,8 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // The text with ASCII letters lower-cased (header names, media types, canonical forms).
 std::string ToLowerAscii(std::string_view s);
+// The text without the blanks (spaces and tabs: RFC 9110's OWS) around it.
+std::string_view TrimBlanks(std::string_view s);
 // The first header with the name (case-insensitive), if any.
 std::optional<std::string_view> FindHeader(const Headers& headers, std::string_view name);
 // Replace every header with the name by one with the value.

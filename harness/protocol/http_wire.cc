@@ -45,12 +45,6 @@ bool IsFieldValue(std::string_view s) {
   return true;
 }
 
-std::string_view TrimBlanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The next line ending in CRLF (without it), advancing `rest`; std::nullopt without a CRLF.
 std::optional<std::string_view> NextLine(std::string_view& rest) {
   std::size_t end = rest.find("\r\n");

@@ -7,12 +7,6 @@
 namespace dj::protocol {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The end of the line that starts at `from` (CRLF, or a bare LF, which RFC 9112 §2.2 lets a
 // recipient accept), and the length of its terminator.
 std::size_t LineEnd(std::string_view s, std::size_t from, std::size_t* terminator) {
@@ -27,7 +21,7 @@ std::size_t LineEnd(std::string_view s, std::size_t from, std::size_t* terminato
 bool ListsToken(std::string_view value, std::string_view token) {
   while (!value.empty()) {
     std::size_t comma = value.find(',');
-    if (EqualsIgnoreCase(Trim(value.substr(0, comma)), token)) return true;
+    if (EqualsIgnoreCase(TrimBlanks(value.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
@@ -117,12 +111,12 @@ ResponseReader::State ResponseReader::ParseHead() {
       return Fail(State::kMalformed, "the answer folds a header line (obsolete line folding)");
     }
     std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0 || Trim(line.substr(0, colon)).size() != colon) {
+    if (colon == std::string_view::npos || colon == 0 || TrimBlanks(line.substr(0, colon)).size() != colon) {
       return Fail(State::kMalformed,
                   "the header line `" + std::string(line.substr(0, 80)) + "` has no name: value");
     }
     parsed.headers.emplace_back(std::string(line.substr(0, colon)),
-                                std::string(Trim(line.substr(colon + 1))));
+                                std::string(TrimBlanks(line.substr(colon + 1))));
   }
   int minor_version = status_line[7] - '0';
   buffer_.erase(0, head_len);  // status_line and head point into it: not read from here on
@@ -142,9 +136,9 @@ ResponseReader::State ResponseReader::StartBody() {
   for (const auto& [name, value] : h) {
     if (EqualsIgnoreCase(name, "Transfer-Encoding")) {
       // Chunked must be the last coding; any other final coding is framed by the close.
-      std::string_view v = Trim(value);
+      std::string_view v = TrimBlanks(value);
       std::size_t comma = v.rfind(',');
-      chunked = EqualsIgnoreCase(Trim(comma == std::string_view::npos ? v : v.substr(comma + 1)),
+      chunked = EqualsIgnoreCase(TrimBlanks(comma == std::string_view::npos ? v : v.substr(comma + 1)),
                                  "chunked");
       if (!chunked) {
         phase_ = Phase::kCloseBody;
@@ -164,7 +158,7 @@ ResponseReader::State ResponseReader::StartBody() {
     while (true) {
       std::size_t comma = rest.find(',');
       std::size_t n = 0;
-      if (!ParseUnsigned(Trim(rest.substr(0, comma)), 10, &n)) {
+      if (!ParseUnsigned(TrimBlanks(rest.substr(0, comma)), 10, &n)) {
         return Fail(State::kMalformed, "the Content-Length `" + value.substr(0, 40) +
                                            "` is not a number");
       }
@@ -214,7 +208,7 @@ ResponseReader::State ResponseReader::ParseBody() {
         return State::kNeedMore;
       }
       std::string_view line(buffer_.data(), e);
-      std::string_view size = Trim(line.substr(0, line.find(';')));  // chunk extensions ignored
+      std::string_view size = TrimBlanks(line.substr(0, line.find(';')));  // chunk extensions ignored
       std::size_t n = 0;
       if (size.size() > 15 || !ParseUnsigned(size, 16, &n)) {
         return Fail(State::kMalformed,

@@ -12,16 +12,10 @@
 namespace dj::protocol {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::vector<std::pair<std::string, std::string>> CanonicalHeaders(const V3Input& in) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [name, value] : in.headers)
-    out.emplace_back(ToLowerAscii(Trim(name)), ToLowerAscii(Trim(value)));
+    out.emplace_back(ToLowerAscii(TrimBlanks(name)), ToLowerAscii(TrimBlanks(value)));
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
@@ -96,7 +90,7 @@ std::string FormatAuthorization(std::string_view secret_id, const V3Input& in,
 }
 
 Result<Authorization> ParseAuthorization(std::string_view header) {
-  header = Trim(header);
+  header = TrimBlanks(header);
   if (!header.starts_with(kTc3Algorithm) || header.size() == kTc3Algorithm.size() ||
       header[kTc3Algorithm.size()] != ' ') {
     return Failure{std::string("the Authorization header does not start with `TC3-HMAC-SHA256 `")};
@@ -108,7 +102,7 @@ Result<Authorization> ParseAuthorization(std::string_view header) {
   bool have_signature = false;
   while (!rest.empty()) {
     std::size_t comma = rest.find(',');
-    std::string_view item = Trim(rest.substr(0, comma));
+    std::string_view item = TrimBlanks(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     std::size_t eq = item.find('=');
     if (eq == std::string_view::npos) {
