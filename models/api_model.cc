@@ -445,15 +445,21 @@ void Apply(Store& store, const Effect& effect) {
   } else if (const auto* terminate = std::get_if<TerminateJobEffect>(&effect)) {
     const Job* found = store.Find(terminate->id);
     if (found == nullptr) return;
-    Job job = *found;
-    if (!IsCompleted(job.state)) job.state = State::kFailed;
-    for (Task& t : job.tasks) {
-      for (State& s : t.instances) {
-        if (!IsCompleted(s)) s = State::kFailed;
-      }
-    }
-    store.Put(std::move(job));
+    store.Put(TerminatedJobs(*found).front());
   }
+}
+
+std::vector<Job> TerminatedJobs(const Job& job) {
+  if (job.state == State::kSucceed) return {job};
+  Job ended = job;
+  ended.state = State::kFailed;
+  for (Task& t : ended.tasks) {
+    for (State& s : t.instances) {
+      if (!IsCompleted(s)) s = State::kFailed;
+    }
+  }
+  if (job.state == State::kFailed && ended != job) return {ended, job};
+  return {ended};
 }
 
 Result<Action, Refusal> CheckCommon(const CommonParams& common) {

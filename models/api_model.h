@@ -74,8 +74,14 @@ Decision Decide(const Store& store, const ApiRequest& request, const Fresh& fres
 // planted fault deleted-still-listed, without copying the store.
 Decision DecideListingAlso(const Store& store, const Store::JobMap& also,
                            const ApiRequest& request);
-// Apply a success's effect.
+// Apply a success's effect. A TerminateJob applies the first of TerminatedJobs().
 void Apply(Store& store, const Effect& effect);
+// What a successful TerminateJob may leave of `job`, the reference mock's choice first
+// (docs/profiles-and-decisions.md, decision 9). A SUCCEED job is unchanged, as the API
+// documentation says; a job not finished becomes FAILED with every unfinished instance; for a
+// FAILED job with unfinished instances the documentation is silent, so both are plausible:
+// those instances become FAILED, or nothing changes.
+std::vector<Job> TerminatedJobs(const Job& job);
 
 // The common parameters as received (absent = std::nullopt).
 struct CommonParams {

@@ -183,6 +183,18 @@ bool PossibleJob::Observe(const ObservedPhase& seen) {
   return consistent;
 }
 
+bool PossibleJob::Shows(const ObservedPhase& seen) const {
+  PossibleJob copy = *this;
+  return copy.Observe(seen);
+}
+
+PossibleJob PossibleJob::Unpromised(std::int64_t now_ms) const {
+  PossibleJob copy = *this;
+  copy.runs_at_least_ms_ = 0;
+  copy.Elapse(now_ms);
+  return copy;
+}
+
 bool PossibleJob::ObserveGone() {
   bool consistent = may_be_gone_;
   phases_.reset();

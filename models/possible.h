@@ -81,6 +81,14 @@ class PossibleJob {
   // DescribeJob showed the job in `seen`. False (and the set becomes {seen}) when no possible
   // state could be shown so: the target moved the job in a way jobs cannot move.
   bool Observe(const ObservedPhase& seen);
+  // Whether DescribeJob may show the job in `seen` (Observe would return true).
+  bool Shows(const ObservedPhase& seen) const;
+  // The same job without its promised run time, as it may be at `now_ms`: what it may be if
+  // the target finished it early (the promise is the run's premise, not an API rule).
+  PossibleJob Unpromised(std::int64_t now_ms) const;
+  // Forget the promised run time from now on.
+  void DropPromise(std::int64_t now_ms) { *this = Unpromised(now_ms); }
+  std::int64_t submitted_ms() const { return submitted_ms_; }
   // The job was reported not found although it may still exist: false when it cannot be gone.
   bool ObserveGone();
   // TerminateJob succeeded: the job may now finish at once.

@@ -434,6 +434,8 @@ void Metadata(std::string& out, const Results& r) {
       {"histories run", std::to_string(r.histories)},
       {"requests sent", std::to_string(r.requests)},
   };
+  for (const std::string& premise : r.premises_failed)
+    rows.emplace_back("premise that failed (not a finding)", premise);
   if (r.budget > 0)
     rows.emplace_back("request budget",
                       std::to_string(r.budget) + (r.budget_spent ? ", spent" : ", not reached"));
@@ -684,8 +686,7 @@ std::string CurlLine(const std::string& request_text, const std::string& base_ur
 
 std::string HtmlReport(const Results& r, const std::string& results_name) {
   int bad = r.Count(Status::kFailed) + r.Count(Status::kFlaky);
-  int judged = bad + r.Count(Status::kPassed);
-  std::string verdict = bad > 0 ? "NOT CONFORMANT" : judged > 0 ? "CONFORMANT" : "NOTHING JUDGED";
+  std::string verdict = r.Verdict();
   std::string out;
   out.reserve(64 * 1024 + r.history_rows.size() * 48);
   out +=
@@ -698,9 +699,9 @@ std::string HtmlReport(const Results& r, const std::string& results_name) {
   out += kCss;
   out += "</style></head><body><header><h1>djharness conformance report: DeleteJob</h1>";
   out += "<span class=\"verdict " +
-         std::string(bad > 0      ? "fail"
-                     : judged > 0 ? "pass"
-                                  : "none") +
+         std::string(bad > 0                           ? "fail"
+                     : r.Count(Status::kPassed) > 0 ? "pass"
+                                                    : "none") +
          "\" id=\"verdict\">" + verdict + "</span> ";
   std::string line = std::to_string(r.Count(Status::kPassed)) + " passed, " +
                      std::to_string(r.Count(Status::kFailed)) + " failed, " +

@@ -277,6 +277,9 @@ std::string JunitXml(const Results& results, std::string_view hostname) {
   AppendProperty(out, "started", results.started);
   AppendProperty(out, "pacing_seconds", Seconds(results.pacing_seconds));
   if (!results.partial.empty()) AppendProperty(out, "partial", results.partial);
+  AppendProperty(out, "verdict", results.Verdict());
+  for (const std::string& premise : results.premises_failed)
+    AppendProperty(out, "premise_failed", premise);
   out += "    </properties>\n";
   for (const ClauseResult& clause : results.clauses) AppendTestcase(out, clause);
   out += "    <system-out>" + Escaped(SystemOut(results), /*attribute=*/false) + "</system-out>\n";

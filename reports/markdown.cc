@@ -108,10 +108,9 @@ std::string StatusCell(const ClauseResult& c) {
 void AppendVerdict(std::string& out, const Results& r) {
   const int failed = r.Count(Status::kFailed);
   const int flaky = r.Count(Status::kFlaky);
-  const bool conformant = failed + flaky == 0;
-  out += std::string("## ") + (conformant ? "CONFORMANT" : "NOT CONFORMANT") + ": ";
-  if (conformant) {
-    out += "no clause failed";
+  out += "## " + r.Verdict() + ": ";
+  if (failed + flaky == 0) {
+    out += r.Count(Status::kPassed) > 0 ? "no clause failed" : "every clause was skipped";
   } else {
     out += std::to_string(failed) + " failed";
     if (flaky > 0) out += ", " + std::to_string(flaky) + " flaky";
@@ -130,6 +129,9 @@ void AppendVerdict(std::string& out, const Results& r) {
   if (!r.partial.empty()) {
     out += "\n**Partial results** (" + Inline(r.partial) +
            "): the run stopped before it was done; clauses it did not get to are skipped.\n";
+  }
+  for (const std::string& premise : r.premises_failed) {
+    out += "\n**A premise of the run failed** (not a finding): " + Inline(premise) + "\n";
   }
   if (r.budget > 0) {
     out += "\nRequest budget " + std::to_string(r.budget) +

@@ -37,6 +37,11 @@ int Results::Count(Status s) const {
                                         [&](const ClauseResult& c) { return c.status == s; }));
 }
 
+std::string Results::Verdict() const {
+  if (ExitCode() != 0) return "NOT CONFORMANT";
+  return Count(Status::kPassed) > 0 ? "CONFORMANT" : "NOTHING JUDGED";
+}
+
 int Results::ExitCode() const { return Count(Status::kFailed) + Count(Status::kFlaky) > 0 ? 1 : 0; }
 
 void to_json(json& j, const Exchange& e) {
@@ -100,6 +105,7 @@ void from_json(const json& j, FailureReport& f) {
 void to_json(json& j, const ClauseResult& c) {
   j = {{"id", c.id},         {"text", c.text},         {"status", StatusName(c.status)},
        {"checks", c.checks}, {"failures", c.failures}, {"reason", c.reason}};
+  j["findings"] = c.findings;
   j["failure"] = c.failure ? json(*c.failure) : json(nullptr);
 }
 void from_json(const json& j, ClauseResult& c) {
@@ -108,6 +114,7 @@ void from_json(const json& j, ClauseResult& c) {
   c.status = StatusFrom(j.at("status"));
   c.checks = j.at("checks").get<int>();
   c.failures = j.at("failures").get<int>();
+  c.findings = j.value("findings", 0);
   c.reason = j.at("reason").get<std::string>();
   if (!j.at("failure").is_null()) c.failure = j.at("failure").get<FailureReport>();
 }
@@ -192,6 +199,7 @@ void to_json(json& j, const Results& r) {
     j["partial"] = true;
     j["partial_reason"] = r.partial;
   }
+  if (!r.premises_failed.empty()) j["premises_failed"] = r.premises_failed;
   if (r.target_clock) {
     j["target_clock"] = {{"offset_s", r.target_clock->offset_s},
                          {"source", r.target_clock->source},
@@ -230,6 +238,7 @@ void from_json(const json& j, Results& r) {
     r.budget_spent = budget->at("spent").get<bool>();
   }
   if (j.value("partial", false)) r.partial = j.value("partial_reason", std::string("partial"));
+  r.premises_failed = j.value("premises_failed", std::vector<std::string>{});
   if (auto clock = j.find("target_clock"); clock != j.end()) {
     r.target_clock = Results::TargetClock{
         clock->at("offset_s").get<std::int64_t>(), clock->at("source").get<std::string>(),

@@ -73,6 +73,7 @@ struct ClauseResult {
   int failures = 0;    // rounds in which it failed
   std::string reason;  // why it was skipped; empty otherwise
   std::optional<FailureReport> failure;
+  int findings = 0;  // answers that broke it, in the histories counted (0 when it passed)
 };
 
 // The DeleteJob requests that reached a job the model knows, grouped by the job's state and the
@@ -143,6 +144,9 @@ struct Results {
   // Why the run stopped before it was done ("interrupted by SIGINT"); empty for a whole run.
   // The clauses it did not get to are skipped with that reason.
   std::string partial;
+  // Premises of the run that failed (a slow job that finished early): what showed it, in a
+  // line each. The clauses that relied on one are skipped, naming it; never a finding.
+  std::vector<std::string> premises_failed;
   // How far the target's clock was from ours (client/target_clock.h), when it was measured.
   struct TargetClock {
     std::int64_t offset_s = 0;
@@ -160,6 +164,9 @@ struct Results {
   // 1 when any clause failed or is flaky, else 0 (architecture.md exit codes).
   int ExitCode() const;
   int Count(Status s) const;
+  // One word for every report: "NOT CONFORMANT" when a clause failed or is flaky, "NOTHING
+  // JUDGED" when none passed either, else "CONFORMANT".
+  std::string Verdict() const;
 };
 
 void to_json(nlohmann::json& j, const Exchange& e);

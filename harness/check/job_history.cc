@@ -78,7 +78,9 @@ class JobSpec {
     }
     if (!op.outcome) {  // unknown: it took effect, or it did not
       std::vector<int> both = {s};
-      if (d.Succeeds()) both.push_back(Intern(after));
+      if (!d.Succeeds()) return both;
+      std::vector<int> effects = Effects(op.kind, job, after);
+      both.insert(both.end(), effects.begin(), effects.end());
       return both;
     }
     const Outcome& got = *op.outcome;
@@ -86,7 +88,7 @@ class JobSpec {
       // TerminateJob is a driver action (DRV-1, DRV-2): any answer but "no such job" will do;
       // a success terminates.
       if (got == model::Err(model::ErrorCode::kResourceNotFoundJob)) return {};
-      if (got == model::Ok()) return {Intern(after)};
+      if (got == model::Ok()) return Effects(op.kind, job, after);
       return {s};
     }
     std::vector<Outcome> allowed = model::Allowed(d.clause, profile_);
@@ -95,6 +97,15 @@ class JobSpec {
       if (!job || !CompareDescribedJob(op.response, *job).empty()) return {};
     }
     return {got == model::Ok() ? Intern(after) : s};
+  }
+
+  // The states a success may leave: every plausible effect of a TerminateJob, else `after`.
+  std::vector<int> Effects(JobOpKind kind, const std::optional<model::Job>& job,
+                           const std::optional<model::Job>& after) {
+    if (kind != JobOpKind::kTerminate || !job) return {Intern(after)};
+    std::vector<int> out;
+    for (const model::Job& j : model::TerminatedJobs(*job)) out.push_back(Intern(j));
+    return out;
   }
 
   std::string id_;

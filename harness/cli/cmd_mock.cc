@@ -69,6 +69,7 @@ Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags) {
   auto autoprogress = IntFlag(flags, "autoprogress-ms", 0);
   if (!autoprogress) return Failure{autoprogress.error()};
   config.autoprogress_ms = *autoprogress;
+  config.instant_jobs = flags.Has("instant-jobs");
   auto offset = Number(flags, "clock-offset-s", 0);
   if (!offset) return Failure{offset.error().message};
   config.clock_offset_s = *offset;
@@ -147,6 +148,9 @@ int RunMock(const ParsedFlags& flags) {
     std::cout << "foreign jobs: " << service.config().foreign_jobs << ", "
               << service.DeletableForeignJobs()
               << " of them deletable (names foreign-0, foreign-1, ...)" << std::endl;
+  }
+  if (service.config().instant_jobs) {
+    std::cout << "instant jobs: a submitted job is SUCCEED at once" << std::endl;
   }
   if (service.config().autoprogress_ms > 0) {
     std::cout << "autoprogress: a submitted job moves one state every "

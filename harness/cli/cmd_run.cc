@@ -76,6 +76,9 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
         << "  (needs TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY; DJ_TARGET=URL to aim "
            "it)\n";
   }
+  for (const std::string& premise : r.premises_failed) {
+    out << "\npremise failed (not a finding): " << premise << "\n";
+  }
   if (!r.partial.empty()) {
     out << "\npartial: " << r.partial
         << "; the clauses the run did not get to are skipped, and the results are not a verdict\n";
@@ -95,7 +98,7 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
   if (r.budget > 0) {
     out << "; budget " << r.budget << (r.budget_spent ? ", spent" : ", not reached");
   }
-  out << "\n";
+  out << "\nverdict: " << r.Verdict() << "\n";
   if (r.jobs_submitted > 0) {
     out << "jobs of the run's own: " << r.jobs_submitted << " submitted, "
         << (r.jobs_left.empty() ? std::string("none left behind")
@@ -427,7 +430,7 @@ int RunReplay(const ParsedFlags& flags) {
     if (!c.failure) continue;
     ++replayed;
     auto found = run::ReplayHistory(c.failure->steps, config, *setup->target, setup->control,
-                                    setup->credentials);
+                                    setup->credentials, c.id);
     if (!found) return fail(found.error());
     std::string now = *found ? std::string(model::ClauseId((*found)->clause)) : std::string();
     bool fails = now == c.id;

@@ -163,6 +163,7 @@ struct Answerer {
 
   std::string RequestId() {
     if (config.Has(Fault::kRequestIdRepeated)) return "00000000-0000-4000-8000-000000000000";
+    if (config.Has(Fault::kRequestIdNotUuid)) return "req-" + std::to_string(++state.answers);
     return NewRequestId(state.rng);
   }
 
@@ -389,7 +390,14 @@ HttpResponse AnswerRequest(MockState& state, const MockConfig& config, const Htt
   if (const auto* put = std::get_if<model::PutJob>(&d.effect);
       put != nullptr && action == model::Action::kSubmitJob) {
     if (audit) audit->job_id = put->job.id;
-    if (config.autoprogress_ms > 0) {
+    if (config.instant_jobs) {
+      model::Job done = put->job;
+      done.state = model::State::kSucceed;
+      for (model::Task& t : done.tasks) {
+        for (model::State& s : t.instances) s = model::State::kSucceed;
+      }
+      state.store.Put(std::move(done));
+    } else if (config.autoprogress_ms > 0) {
       state.progress[put->job.id] =
           StartProgress(request.params, clocks.steady_ms, config.autoprogress_ms);
     }

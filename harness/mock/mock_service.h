@@ -62,6 +62,9 @@ struct MockConfig {
   // When > 0, a job SubmitJob makes moves one state per this many ms of the steady clock and
   // then runs its tasks (progress.h); 0 keeps it SUBMITTED. Control-made jobs never move.
   std::int64_t autoprogress_ms = 0;
+  // SubmitJob's jobs are SUCCEED at once, every instance too, whatever their tasks' commands
+  // say: a target that does not run job definitions, which a run's slow job cannot rely on.
+  bool instant_jobs = false;
   // How many audit entries MockService keeps for Audit(), the most recent ones; 0 keeps none
   // (the audit log, when set, still gets every entry). The in-process fuzz target keeps none,
   // so that an input allocates nothing that outlives it and libFuzzer's leak check stays quiet.
@@ -80,6 +83,7 @@ struct MockState {
   std::mt19937_64 rng;                         // RequestIds and fresh JobIds
   ProgressMap progress;                        // SubmitJob's jobs that still move (autoprogress)
   std::set<std::string, std::less<>> foreign;  // ids of the foreign jobs, deleted ones included
+  std::uint64_t answers = 0;                   // request-id-not-uuid: its RequestIds' counter
 };
 
 struct Clocks {

@@ -231,7 +231,7 @@ std::vector<Finding> Driver::RunBatch(const Batch& batch, const std::string& ste
                        ""});
       }
       // RL-4: a credential's first request within the window is not crowded out by others'.
-      if (!lenient && before.sent_in_window == 0) {
+      if (!lenient && !config_.more_credentials.empty() && before.sent_in_window == 0) {
         Check(Clause::kRatePerCredential);
         if (admitted + unknown == 0) {
           out.push_back({Clause::kRatePerCredential,

@@ -16,6 +16,18 @@ namespace {
 using model::Clause;
 using nlohmann::json;
 
+// Refusals of a request's parameters as sent, before any job is looked at: a server may check
+// them before its limiter or after it.
+bool RefusesShape(Clause c) {
+  return c == Clause::kIdMalformed || c == Clause::kIdAbsent || c == Clause::kIdNotString ||
+         c == Clause::kUnknownParameter || c == Clause::kBodyNotObject ||
+         c == Clause::kQueryUndecodable;
+}
+
+bool Mentions(const std::vector<Finding>& findings, Clause c) {
+  return std::any_of(findings.begin(), findings.end(), [c](const Finding& f) { return f.clause == c; });
+}
+
 bool Contains(const std::vector<model::Outcome>& v, const model::Outcome& o) {
   return std::find(v.begin(), v.end(), o) != v.end();
 }
@@ -128,11 +140,12 @@ Driver::Driver(client::Target& target, client::Target* control, protocol::Creden
   judge_ = !config_.control && config_.rate_judge
                ? config_.rate_judge
                : std::make_shared<model::RateJudge>(JudgeOptions(config_, config_.control));
+  if (!config_.premises) config_.premises = std::make_shared<Premises>();
+  if (!config_.request_ids) config_.request_ids = std::make_shared<RequestIdLog>();
 }
 
 Result<bool> Driver::Begin() {
   trace_.clear();
-  request_ids_.clear();
   store_.Clear();
   owned_order_.clear();
   owned_.clear();
@@ -374,11 +387,28 @@ std::vector<Finding> Driver::JudgeEnvelope(model::Action action, const client::E
     Check(Clause::kEnvDeleteSuccessShape);
   if (x.answer.request_id && !x.answer.request_id->empty()) {
     Check(Clause::kEnvRequestIdUnique);
-    if (!request_ids_.insert(*x.answer.request_id).second) {
+    if (!config_.request_ids->Insert(*x.answer.request_id)) {
       out.push_back({Clause::kEnvRequestIdUnique, "RequestId " +
                                                       x.answer.request_id->substr(0, 64) +
-                                                      " was already answered in this history"});
+                                                      " was already answered in this run"});
     }
+  }
+  return out;
+}
+
+std::vector<Finding> Driver::JudgeProbeAnswer(model::Action action, const client::Exchange& p) {
+  if (p.transport_error || IsLimitAnswer(p)) return {};
+  std::vector<Finding> out = JudgeEnvelope(action, p);
+  auto outcome = p.answer.AsOutcome();
+  if (outcome) {
+    for (Finding& f : out) f.in_step = true;
+  }
+  // A probe is a well-formed request: it never gets InternalError, whatever comes after.
+  Check(Clause::kRobNoInternalError);
+  if (outcome == model::Err(model::ErrorCode::kInternalError)) {
+    out.push_back({Clause::kRobNoInternalError,
+                   "the harness's own well-formed " + std::string(model::ActionName(action)) +
+                       " got InternalError"});
   }
   return out;
 }
@@ -410,7 +440,8 @@ bool Driver::JudgeRate(const ApiCall& call, Expectation& expected, const model::
   // requests and some of the others' in the window could be either defect (a limit below
   // the documented one, or a shared one), and each has plainer evidence: not judged.
   bool lenient = config_.profile == model::Profile::kLenient;
-  bool per_credential = !lenient && !expected.rate.must_admit && expected.rate.must_admit_own &&
+  bool per_credential = !lenient && !config_.more_credentials.empty() &&
+                        !expected.rate.must_admit && expected.rate.must_admit_own &&
                         expected.rate.sent_in_window == 0;
   bool demanded = expected.rate.must_admit || per_credential;
   if (expected.rate.must_admit) Check(Clause::kRateLiveness);
@@ -442,19 +473,26 @@ std::vector<Finding> Driver::JudgeOutcome(const ApiCall& call, Expectation& expe
                                           const model::Outcome& outcome) {
   std::vector<Finding> out;
   if (!model::Info(expected.clause).judged) return out;
-  Check(expected.clause);
   std::vector<model::Outcome> allowed = model::Allowed(expected.clause, config_.profile);
   bool ok = Contains(allowed, outcome);
-  // One of the run's own jobs: the answer may fit any state the job may be in.
-  for (std::size_t i = 0; i < expected.possible.size(); ++i) {
-    if (Contains(model::Allowed(expected.possible[i].clause, config_.profile), outcome)) {
+  // One of the run's own jobs: the answer may fit any state the job may be in. It checks a
+  // clause only when every such state expects the same answers: where they disagree, the
+  // answer tells which state the job was in, and no answer of the others' would have broken
+  // the clause (a DeleteJob of a job that may be RUNNING or may have finished).
+  const std::vector<model::PossibleDecision>& possible = expected.possible;
+  bool one_clause = std::all_of(possible.begin(), possible.end(), [&](const auto& p) {
+    return model::Allowed(p.clause, config_.profile) ==
+           model::Allowed(possible.front().clause, config_.profile);
+  });
+  for (std::size_t i = 0; i < possible.size(); ++i) {
+    if (Contains(model::Allowed(possible[i].clause, config_.profile), outcome)) {
       ok = true;
       expected.chosen = i;
-      expected.clause = expected.possible[i].clause;
-      if (i > 0) Check(expected.clause);
+      expected.clause = possible[i].clause;
       break;
     }
   }
+  if (!ok || one_clause) Check(expected.clause);
   if (!ok && Contains(allowed, model::AsIfValid())) {
     // Lenient: the target may ignore the fault and answer the request as if it were valid.
     ApiCall valid = call;
@@ -492,6 +530,7 @@ std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
   std::vector<Finding> out = JudgeEnvelope(action, x);
   auto outcome = x.answer.AsOutcome();
   if (!outcome) return out;  // not an envelope, or a code the project does not know: ENV-* said so
+  for (Finding& f : out) f.in_step = true;  // the outcome was read: the model follows it
   // Actions outside the contract's limit may still be limited by a target: a transient answer
   // (Transmit backed off from it) from which nothing is judged (target-contract §3).
   if (IsLimitAnswer(x) && config_.LimitOf(action) <= 0) return out;
@@ -540,10 +579,38 @@ void Driver::Observe(const ApiCall& call, const client::Exchange& x) {
   auto id = NamedJob(call.request);
   if (!id || store_.Find(*id) == nullptr) return;
   if (call.request.action == model::Action::kDeleteJob) {
+    last_deleted_ = *store_.Find(*id);
     store_.Erase(*id);
   } else if (call.request.action == model::Action::kTerminateJob) {
-    model::Apply(store_, model::TerminateJobEffect{*id});
+    std::vector<model::Job> plausible = model::TerminatedJobs(*store_.Find(*id));
+    store_.Put(plausible.front());
+    if (plausible.size() > 1) terminated_may_be_ = std::move(plausible);
   }
+}
+
+std::vector<Finding> Driver::SettleTerminate() {
+  std::vector<model::Job> plausible = std::move(terminated_may_be_);
+  terminated_may_be_.clear();
+  const std::string id = plausible.front().id;
+  client::Exchange p = Send(Probing(model::DescribeJobRequest(id)));
+  std::vector<Finding> found = JudgeProbeAnswer(model::Action::kDescribeJob, p);
+  if (!p.transport_error && p.answer.IsSuccess()) {
+    Check(Clause::kObsDescribe);
+    auto fits = std::find_if(plausible.begin(), plausible.end(), [&](const model::Job& j) {
+      return check::CompareDescribedJob(p.answer.response, j).empty();
+    });
+    if (fits != plausible.end()) {
+      store_.Put(*fits);
+    } else {
+      for (const auto& diff : check::CompareDescribedJob(p.answer.response, plausible.front())) {
+        found.push_back({Clause::kObsDescribe,
+                         "after TerminateJob of " + id + ", which no plausible effect of it " +
+                             "explains (its unfinished instances FAILED, or no change): " + diff});
+      }
+    }
+  }
+  Record("probe: DescribeJob " + id + " after TerminateJob", "probe", p, found);
+  return found;
 }
 
 std::vector<Finding> Driver::Canary(const std::string& after, const std::string& silent,
@@ -564,6 +631,7 @@ std::vector<Finding> Driver::Canary(const std::string& after, const std::string&
                      "the canary after " + after + " got no envelope: " + p.answer.parse_problem});
   } else {
     Check(Clause::kRobAlive);
+    found = JudgeProbeAnswer(model::Action::kDescribeJob, p);
     // The canary asks for a job that never existed: what it must answer is ID-4's.
     if (store_.Find(planted::kCanaryId) == nullptr) {
       Check(Clause::kIdUnknown);
@@ -597,6 +665,8 @@ std::vector<Finding> Driver::AfterNoAnswer(const ApiCall& call, const client::Ex
 
 std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& x) {
   if (x.transport_error) return AfterNoAnswer(call, x);
+  // A TerminateJob whose effect the documentation leaves open: what the job shows decides.
+  if (!terminated_may_be_.empty()) return SettleTerminate();
   std::vector<Finding> out;
   bool refused = !x.answer.IsSuccess();
   bool faulty = ExpectedClause(call.fault, call.style).has_value();
@@ -611,7 +681,7 @@ std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& 
                              : Clause::kIsoFailedDelete;
     ApiCall probe = Probing(model::DescribeJobRequest(job->id));
     client::Exchange p = Send(probe);
-    std::vector<Finding> found;
+    std::vector<Finding> found = JudgeProbeAnswer(model::Action::kDescribeJob, p);
     if (p.transport_error) {
       found = JudgeNoAnswer(*p.transport_error);
     } else if (!IsLimitAnswer(p)) {  // a refusal that backing off did not end: fatal_ says so
@@ -632,6 +702,11 @@ std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& 
     if (p.transport_error) {
       std::vector<Finding> canary = AfterNoAnswer(probe, p);
       out.insert(out.end(), canary.begin(), canary.end());
+    } else if (!Mentions(found, clause) && config_.control &&
+               action == model::Action::kDeleteJob) {
+      // With control the model knows every job: a refused delete left all of them alone.
+      std::vector<Finding> others = OthersUnchanged(job->id, clause, "after the refused request");
+      out.insert(out.end(), others.begin(), others.end());
     }
   } else if (faulty && job == nullptr && store_.Find(planted::kCanaryId) == nullptr) {
     // ROB-1: after a malformed request the target still answers, and answers right.
@@ -644,54 +719,130 @@ std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& 
   // ISO-2: a deletion leaves every other job as it was.
   bool deleted_now = action == model::Action::kDeleteJob && !refused && id &&
                      store_.WasDeleted(*id) && store_.Find(*id) == nullptr;
-  if (deleted_now && store_.size() > 0) {
-    json ids = json::array();
-    for (const auto& [other, job_state] : store_.jobs()) {
-      if (ids.size() < 100) ids.push_back(other);
+  if (deleted_now) {
+    std::vector<Finding> others =
+        OthersUnchanged(*id, Clause::kIsoOtherJobs, "after deleting " + *id);
+    out.insert(out.end(), others.begin(), others.end());
+    if (last_deleted_ && last_deleted_->id == *id) {
+      std::vector<Finding> listed = GoneFromListings(*last_deleted_);
+      out.insert(out.end(), listed.begin(), listed.end());
     }
-    ApiCall probe = Probing({model::Action::kDescribeJobs, {{"JobIds", ids}, {"Limit", 100}}});
-    client::Exchange p = Send(probe);
-    std::vector<Finding> found;
-    if (p.transport_error) {
-      found = JudgeNoAnswer(*p.transport_error);
-    } else if (IsLimitAnswer(p)) {
-      // A refusal that backing off did not end: fatal_ says so, nothing is judged.
-    } else if (!p.answer.IsSuccess()) {
-      Check(Clause::kIsoOtherJobs);
-      found.push_back({Clause::kIsoOtherJobs, "after deleting " + *id +
-                                                  ", DescribeJobs of the other jobs answered " +
-                                                  OutcomeText(p)});
-    } else {
-      Check(Clause::kIsoOtherJobs);
-      std::map<std::string, std::string> listed;
-      const json& set =
-          p.answer.response.contains("JobSet") ? p.answer.response["JobSet"] : json::array();
-      for (const json& entry : set.is_array() ? set : json::array()) {
-        if (entry.is_object() && entry.contains("JobId") && entry["JobId"].is_string() &&
-            entry.contains("JobState") && entry["JobState"].is_string()) {
-          listed[entry["JobId"].get<std::string>()] = entry["JobState"].get<std::string>();
-        }
-      }
-      for (const auto& other : ids) {
-        std::string other_id = other.get<std::string>();
-        const model::Job* kept = store_.Find(other_id);
-        auto it = listed.find(other_id);
-        if (it == listed.end()) {
-          found.push_back(
-              {Clause::kIsoOtherJobs, "after deleting " + *id + ", job " + other_id + " is gone"});
-        } else if (it->second != model::StateName(kept->state)) {
-          found.push_back({Clause::kIsoOtherJobs, "after deleting " + *id + ", job " + other_id +
-                                                      " is " + it->second.substr(0, 40) + ", not " +
-                                                      std::string(model::StateName(kept->state))});
-        }
+  }
+  return out;
+}
+
+std::vector<Finding> Driver::GoneFromListings(const model::Job& gone) {
+  // One way of listing per deletion, in turn, so that a run tries them all for one request
+  // each: by id, by every filter the API has, and every page of the unfiltered listing.
+  auto filter = [](std::string_view name, const std::string& value) {
+    return json{{"Filters", json::array({{{"Name", name}, {"Values", {value}}}})}, {"Limit", 100}};
+  };
+  std::vector<json> ways = {{{"JobIds", {gone.id}}},
+                            filter("job-id", gone.id),
+                            filter("job-state", std::string(model::StateName(gone.state))),
+                            filter("zone", gone.zone),
+                            json{{"Offset", 0}, {"Limit", 100}}};
+  if (!gone.name.empty()) ways.push_back(filter("job-name", gone.name));
+  json params = ways[listing_turn_++ % ways.size()];
+  std::vector<Finding> out;
+  for (int page = 0; page < 10; ++page) {
+    client::Exchange p = Send(Probing({model::Action::kDescribeJobs, params}));
+    std::vector<Finding> found = JudgeProbeAnswer(model::Action::kDescribeJobs, p);
+    const json* set = nullptr;
+    if (!p.transport_error && p.answer.IsSuccess()) {
+      Check(Clause::kGoneListed);
+      auto it = p.answer.response.find("JobSet");
+      if (it != p.answer.response.end() && it->is_array()) set = &*it;
+    }
+    for (const json& entry : set != nullptr ? *set : json::array()) {
+      if (entry.is_object() && entry.value("JobId", json()) == gone.id) {
+        found.push_back({Clause::kGoneListed, "DescribeJobs " + params.dump() +
+                                                  " still lists the deleted job " + gone.id});
       }
     }
-    Record("probe: DescribeJobs of the other jobs", "probe", p, found);
+    Record("probe: DescribeJobs does not list " + gone.id, "probe", p, found);
     out.insert(out.end(), found.begin(), found.end());
-    if (p.transport_error) {
-      std::vector<Finding> canary = AfterNoAnswer(probe, p);
-      out.insert(out.end(), canary.begin(), canary.end());
+    // Only the unfiltered listing goes on to its next page, while there is one.
+    auto total = set != nullptr ? p.answer.response.value("TotalCount", json()) : json();
+    if (!params.contains("Offset") || !total.is_number_integer() || set->empty() ||
+        params["Offset"].get<int>() + 100 >= total.get<int>()) {
+      break;
     }
+    params["Offset"] = params["Offset"].get<int>() + 100;
+  }
+  return out;
+}
+
+std::vector<Finding> Driver::OthersUnchanged(const std::string& except, Clause clause,
+                                             const std::string& after) {
+  json ids = json::array();
+  for (const auto& [other, job_state] : store_.jobs()) {
+    if (other != except && ids.size() < 100) ids.push_back(other);
+  }
+  if (ids.empty()) return {};
+  ApiCall probe = Probing({model::Action::kDescribeJobs, {{"JobIds", ids}, {"Limit", 100}}});
+  client::Exchange p = Send(probe);
+  std::vector<Finding> found = JudgeProbeAnswer(model::Action::kDescribeJobs, p);
+  if (p.transport_error) {
+    found = JudgeNoAnswer(*p.transport_error);
+  } else if (IsLimitAnswer(p)) {
+    // A refusal that backing off did not end: fatal_ says so, nothing is judged.
+  } else if (!p.answer.IsSuccess()) {
+    Check(clause);
+    found.push_back({clause, after + ", DescribeJobs of the other jobs answered " + OutcomeText(p)});
+  } else {
+    Check(clause);
+    std::map<std::string, std::string> listed;
+    const json& set =
+        p.answer.response.contains("JobSet") ? p.answer.response["JobSet"] : json::array();
+    for (const json& entry : set.is_array() ? set : json::array()) {
+      if (entry.is_object() && entry.contains("JobId") && entry["JobId"].is_string() &&
+          entry.contains("JobState") && entry["JobState"].is_string()) {
+        listed[entry["JobId"].get<std::string>()] = entry["JobState"].get<std::string>();
+      }
+    }
+    for (const auto& other : ids) {
+      std::string other_id = other.get<std::string>();
+      const model::Job* kept = store_.Find(other_id);
+      auto it = listed.find(other_id);
+      if (it == listed.end()) {
+        found.push_back({clause, after + ", job " + other_id + " is gone"});
+      } else if (it->second != model::StateName(kept->state)) {
+        found.push_back({clause, after + ", job " + other_id + " is " + it->second.substr(0, 40) +
+                                     ", not " + std::string(model::StateName(kept->state))});
+      }
+    }
+  }
+  Record("probe: DescribeJobs of the other jobs", "probe", p, found);
+  if (p.transport_error) {
+    std::vector<Finding> canary = AfterNoAnswer(probe, p);
+    found.insert(found.end(), canary.begin(), canary.end());
+  }
+  if (Mentions(found, clause)) return found;
+  std::vector<Finding> instances = InstancesUnchanged(ids, clause, after);
+  found.insert(found.end(), instances.begin(), instances.end());
+  return found;
+}
+
+std::vector<Finding> Driver::InstancesUnchanged(const json& ids, Clause clause,
+                                                const std::string& after) {
+  constexpr std::size_t kMostDescribed = 4;  // a history's jobs with instances, in practice
+  std::vector<Finding> out;
+  std::size_t described = 0;
+  for (const json& other : ids) {
+    const model::Job* kept = store_.Find(other.get<std::string>());
+    if (kept == nullptr || kept->tasks.empty() || described++ == kMostDescribed) continue;
+    client::Exchange p = Send(Probing(model::DescribeJobRequest(kept->id)));
+    std::vector<Finding> found = JudgeProbeAnswer(model::Action::kDescribeJob, p);
+    if (!p.transport_error && p.answer.IsSuccess()) {
+      Check(clause);
+      for (const auto& diff : check::CompareDescribedJob(p.answer.response, *kept)) {
+        found.push_back({clause, after + ", job " + kept->id + " changed: " + diff});
+      }
+    }
+    Record("probe: DescribeJob " + kept->id + " is unchanged", "probe", p, found);
+    out.insert(out.end(), found.begin(), found.end());
+    if (Mentions(found, clause)) break;
   }
   return out;
 }
@@ -731,17 +882,31 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
     // The job moved on its own meanwhile: judge against every state it may be in by now.
     owned->Elapse(config_.steady_ms());
     expected.possible = owned->Decide(AsReceived(call));
+    if (auto outcome = x.transport_error ? std::nullopt : x.answer.AsOutcome()) {
+      auto fits = [&](const std::vector<model::PossibleDecision>& possible) {
+        return std::any_of(possible.begin(), possible.end(), [&](const auto& p) {
+          return Contains(model::Allowed(p.clause, config_.profile), *outcome);
+        });
+      };
+      DoubtPromise(*owned, fits(expected.possible),
+                   fits(owned->Unpromised(config_.steady_ms()).Decide(AsReceived(call))));
+      expected.possible = owned->Decide(AsReceived(call));
+    }
     expected.possible_text = owned->Text();
     expected.clause = expected.possible.front().clause;
     expected.decision = expected.possible.front().decision;
   }
+  Clause asked = expected.clause;  // before Judge settles it
   std::vector<Finding> judged = Judge(call, expected, x);
   bool limited = IsLimitAnswer(x);
   if (expected.counted) {
+    // A refusal of the request's shape may have come before the limiter or after it: the
+    // answer cannot tell, so the judge keeps both (docs/profiles-and-decisions.md).
+    bool shape_refused = !x.transport_error && !x.answer.IsSuccess() && RefusesShape(asked);
     judge_->Record(expected.rate_key, expected.when,
-                   x.transport_error ? model::Admission::kUnknown
-                   : limited         ? model::Admission::kRefused
-                                     : model::Admission::kAdmitted);
+                   x.transport_error || shape_refused ? model::Admission::kUnknown
+                   : limited                          ? model::Admission::kRefused
+                                                      : model::Admission::kAdmitted);
   }
   if (owned != nullptr) {
     std::vector<Finding> followed = Follow(call, expected, x, *owned);
@@ -782,9 +947,11 @@ std::vector<Finding> Driver::RunSameInStyles(const SameInStyles& same, const std
       RunOne({same.request, same.second, same.second_encoding, WireFault::kNone}, step);
   std::vector<Finding> out = first.findings;
   out.insert(out.end(), second.findings.begin(), second.findings.end());
-  // Compare only when the model expects the same of both (a rate limit may split them).
-  if (first.clause && first.clause == second.clause && first.outcome && second.outcome &&
-      !first.limited && !second.limited) {
+  // Compare only when the model expects the same of both (a rate limit may split them), and
+  // only an API 3.0 style with a query style: STYLE-1 says nothing of two styles of one family.
+  bool across = protocol::IsV3(same.first) != protocol::IsV3(same.second);
+  if (across && first.clause && first.clause == second.clause && first.outcome &&
+      second.outcome && !first.limited && !second.limited) {
     Check(Clause::kStyleSame);
     if (*first.outcome != *second.outcome) {
       out.push_back({Clause::kStyleSame, std::string(protocol::StyleName(same.first)) +

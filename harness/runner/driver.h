@@ -17,6 +17,8 @@
 #include "harness/client/pacer.h"
 #include "harness/runner/backoff.h"
 #include "harness/runner/ledger.h"
+#include "harness/runner/premises.h"
+#include "harness/runner/request_ids.h"
 #include "harness/runner/steps.h"
 #include "models/possible.h"
 #include "models/rate_judge.h"
@@ -39,6 +41,9 @@ struct Finding {
   model::Clause clause = model::Clause::kEnvShape;
   std::string message;
   std::string detail;  // more lines for people: the timeline of a concurrency finding
+  // The answer was still understood and the model followed it, so the steps after it are
+  // judged as usual (an envelope defect in an answer whose outcome could be read).
+  bool in_step = false;
 };
 
 struct DriverConfig {
@@ -84,6 +89,11 @@ struct DriverConfig {
   nlohmann::json slow_job_definition;
   std::int64_t slow_runs_at_least_ms = 0;
   std::shared_ptr<Ledger> ledger;  // every job submitted and deleted; may be empty
+  // The run's premises, shared by its drivers; the driver makes its own when empty.
+  std::shared_ptr<Premises> premises;
+  // The RequestIds answered so far in the run (ENV-3), shared by its drivers; the driver makes
+  // its own when empty, for its own life.
+  std::shared_ptr<RequestIdLog> request_ids;
   // Await's pauses between DescribeJobs: the first, doubled after each up to the second.
   std::int64_t await_first_pause_ms = 100;
   std::int64_t await_max_pause_ms = 5000;
@@ -224,6 +234,13 @@ class Driver {
   // The call with "@owned-N" replaced by the job's id; std::nullopt when no such job was made.
   std::optional<ApiCall> Resolve(const ApiCall& call) const;
   model::PossibleJob* OwnedJobOf(const ApiCall& call);
+  // An own job's answer that fits no state it may be in, but would if the slow job could
+  // have finished early: the premise is checked (CheckSlowJobPremise) before anything is
+  // judged, and when it failed the job is judged without its promise.
+  void DoubtPromise(model::PossibleJob& job, bool fits_promised, bool fits_unpromised);
+  // A twin of the slow job, described once it is as old as `age_ms`: still unfinished means
+  // the premise held. Sets config_.premises' verdict and returns it.
+  bool CheckSlowJobPremise(std::int64_t age_ms);
   // Move what the driver knows of an own job by the answer; OBS-1 and ISO-1 findings.
   std::vector<Finding> Follow(const ApiCall& call, const Expectation& expected,
                               const client::Exchange& x, model::PossibleJob& job);
@@ -250,6 +267,9 @@ class Driver {
   std::vector<Finding> Judge(const ApiCall& call, Expectation& expected, const client::Exchange& x);
   // ENV-1 to ENV-5 of one answer (an HTTP answer).
   std::vector<Finding> JudgeEnvelope(model::Action action, const client::Exchange& x);
+  // The envelope of a probe's answer (a DescribeJob or DescribeJobs the driver sends itself);
+  // nothing for no answer or a limiter's refusal.
+  std::vector<Finding> JudgeProbeAnswer(model::Action action, const client::Exchange& p);
   // The answer's outcome against the expected clause's allowed outcomes (or ROB-2).
   std::vector<Finding> JudgeOutcome(const ApiCall& call, Expectation& expected,
                                     const client::Exchange& x, const model::Outcome& outcome);
@@ -268,8 +288,19 @@ class Driver {
                               bool& answered);
   // Move the model by the observed answer.
   void Observe(const ApiCall& call, const client::Exchange& x);
+  // After a TerminateJob with several plausible effects (model::TerminatedJobs): a DescribeJob
+  // tells which one the target chose; OBS-1 when it shows none of them.
+  std::vector<Finding> SettleTerminate();
   // Look at the target after a refusal or a deletion: ISO-1, ISO-2, ISO-3, RL-3, ROB-1.
   std::vector<Finding> Probe(const ApiCall& call, const client::Exchange& x);
+  // Every job the model holds but `except` is as it was (`clause`, the findings' text starting
+  // with `after`): a listing shows each with its JobState, then DescribeJob its instances.
+  std::vector<Finding> OthersUnchanged(const std::string& except, model::Clause clause,
+                                       const std::string& after);
+  std::vector<Finding> InstancesUnchanged(const nlohmann::json& ids, model::Clause clause,
+                                          const std::string& after);
+  // GONE-2 after a deletion: one way of listing jobs (the next in turn) does not show `gone`.
+  std::vector<Finding> GoneFromListings(const model::Job& gone);
   // Without control: wait until a rate-limited action may be sent (or, for an unpaced call,
   // tell the pacer it went).
   void Pace(const ApiCall& call);
@@ -299,10 +330,12 @@ class Driver {
   std::shared_ptr<client::Pacer> pacer_;     // our own pacing (without control)
   std::shared_ptr<model::RateJudge> judge_;  // what the target's limiter must do
   std::vector<std::unique_ptr<client::Target>> own_lanes_;  // opened by Lanes()
-  std::set<std::string> request_ids_;
   std::vector<std::string> owned_order_;
   std::map<std::string, model::PossibleJob, std::less<>> owned_;
   std::set<std::string, std::less<>> refused_since_seen_;  // own jobs with a refused DeleteJob
+  std::vector<model::Job> terminated_may_be_;  // set by Observe for SettleTerminate
+  std::optional<model::Job> last_deleted_;     // as it was before its DeleteJob succeeded
+  std::size_t listing_turn_ = 0;               // GoneFromListings' next way of listing
 
   std::vector<Recorded> trace_;
   int steps_ = 0;

@@ -1,6 +1,7 @@
 // The Driver's side of the run's own jobs on a target without control: submit, await, and
 // judge by what the job may be (models/possible.h).
 #include <algorithm>
+#include <cstdio>
 
 #include "harness/runner/driver.h"
 #include "harness/runner/driver_util.h"
@@ -85,7 +86,8 @@ std::vector<Finding> Driver::RunSubmit(const Submit& submit, const std::string& 
   }
   owned_order_.push_back(id);
   if (!id.empty()) {
-    owned_.try_emplace(id, id, sent, submit.slow ? config_.slow_runs_at_least_ms : 0);
+    bool promised = submit.slow && !config_.premises->SlowJobFailed();
+    owned_.try_emplace(id, id, sent, promised ? config_.slow_runs_at_least_ms : 0);
     if (config_.ledger) config_.ledger->Submitted(name, id);
   }
   return r.findings;
@@ -124,6 +126,58 @@ std::vector<Finding> Driver::RunAwait(const Await& await, const std::string& ste
   return out;
 }
 
+void Driver::DoubtPromise(model::PossibleJob& job, bool fits_promised, bool fits_unpromised) {
+  std::int64_t now = config_.steady_ms();
+  if (fits_promised || !fits_unpromised || job.EarliestFinishMs() <= now) return;
+  if (config_.premises->slow_job == Premises::Verdict::kHeld ||
+      CheckSlowJobPremise(now - job.submitted_ms())) {
+    return;
+  }
+  for (auto& [id, own] : owned_) own.DropPromise(now);
+}
+
+bool Driver::CheckSlowJobPremise(std::int64_t age_ms) {
+  Premises& premises = *config_.premises;
+  if (premises.slow_job != Premises::Verdict::kUntested) {
+    return premises.slow_job == Premises::Verdict::kHeld;
+  }
+  auto fail = [&](std::string evidence) {
+    premises.slow_job = Premises::Verdict::kFailed;
+    premises.slow_job_evidence = std::move(evidence);
+    return false;
+  };
+  std::string name = config_.ledger ? config_.ledger->Submitting() : "djharness-job";
+  json params = config_.slow_job_definition;
+  if (params.contains("Job") && params["Job"].is_object()) params["Job"]["JobName"] = name;
+  std::int64_t sent = config_.steady_ms();
+  client::Exchange s = Send(Probing({Action::kSubmitJob, std::move(params)}));
+  Record("premise: a twin of the slow job", "probe", s, {});
+  json made = s.transport_error || !s.answer.IsSuccess() || !s.answer.response.is_object()
+                  ? json()
+                  : s.answer.response.value("JobId", json());
+  if (!made.is_string()) return fail("a twin of the slow job, to check it, could not be submitted");
+  std::string twin = made.get<std::string>();
+  if (config_.ledger) config_.ledger->Submitted(name, twin);
+  config_.sleep_ms(std::max<std::int64_t>(0, sent + age_ms - config_.steady_ms()));
+  client::Exchange d = Send(Probing(model::DescribeJobRequest(twin)));
+  Record("premise: DescribeJob of the twin " + twin, "probe", d, {});
+  auto seen = d.transport_error || !d.answer.IsSuccess()
+                  ? std::nullopt
+                  : model::PhaseFromDescribe(d.answer.response);
+  double seconds = static_cast<double>(config_.steady_ms() - sent) / 1000.0;
+  if (!seen) return fail("the slow job's twin " + twin + " could not be described");
+  if (!model::IsCompleted(seen->phase.job)) {
+    premises.slow_job = Premises::Verdict::kHeld;
+    return true;
+  }
+  char after[32];
+  std::snprintf(after, sizeof after, "%.1f", seconds);
+  return fail("the slow job's twin " + twin + " was " +
+              std::string(model::StateName(seen->phase.job)) + " " + after +
+              " s after its SubmitJob, though --slow-job-seconds promises it runs " +
+              std::to_string(config_.slow_runs_at_least_ms / 1000) + " s");
+}
+
 std::vector<Finding> Driver::Follow(const ApiCall& call, const Expectation& expected,
                                     const client::Exchange& x, model::PossibleJob& job) {
   std::vector<Finding> out;
@@ -154,6 +208,7 @@ std::vector<Finding> Driver::Follow(const ApiCall& call, const Expectation& expe
     job.ObserveGone();
   } else if (action == Action::kDescribeJob && success) {
     if (auto seen = model::PhaseFromDescribe(x.answer.response)) {
+      DoubtPromise(job, job.Shows(*seen), job.Unpromised(config_.steady_ms()).Shows(*seen));
       std::string before = job.Text();
       bool after_refusal = refused_since_seen_.count(id) > 0;
       Clause clause = after_refusal ? Clause::kIsoFailedDelete : Clause::kObsDescribe;

@@ -51,6 +51,55 @@ struct ClauseFilter {
   }
 };
 
+// Whether the model still follows the target after a finding of `f`'s clause, so that the
+// history's later steps may be judged: the driver moved the model by what the answer said (an
+// outcome it could read, a refusal, a deletion it saw succeed). After the others (an effect the
+// driver did not see: a changed job, a misread id, an InternalError, no answer) the target's
+// state is unknown, and judging on would report one defect many times.
+bool KeepsModelInStep(const Finding& f) {
+  if (f.in_step) return true;
+  switch (f.clause) {
+    case Clause::kEnvRequestId:
+    case Clause::kEnvRequestIdUnique:
+    case Clause::kEnvDeleteSuccessShape:
+    case Clause::kStyleSame:
+    case Clause::kRateLiveness:
+    case Clause::kRateExceeded:
+    case Clause::kRatePerCredential:
+    case Clause::kDelCompleted:
+    case Clause::kDelJobActive:
+    case Clause::kDelInstanceActive:
+    case Clause::kDelInterrupted:
+    case Clause::kGoneDescribe:
+    case Clause::kGoneListed:
+    case Clause::kGoneDeleteAgain:
+    case Clause::kGoneTerminate:
+    case Clause::kIdUnknown:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// What one step's findings mean for the round: every finding is read, and the first that fails
+// the round wins, wherever it stands among findings of clauses reported already.
+struct StepVerdict {
+  std::optional<Finding> failing;  // fails the round
+  bool out_of_step = false;        // another finding left the model behind the target
+};
+
+StepVerdict ReadFindings(const std::vector<Finding>& findings, const ClauseFilter& filter) {
+  StepVerdict v;
+  for (const Finding& f : findings) {
+    if (!filter.Excluded(f.clause) && filter.Fails(f.clause)) {
+      if (!v.failing) v.failing = f;
+    } else if (!KeepsModelInStep(f)) {
+      v.out_of_step = true;
+    }
+  }
+  return v;
+}
+
 // The last history that failed with the round's clause: after shrinking, the shortest.
 struct Capture {
   std::optional<std::string> fatal;
@@ -67,6 +116,7 @@ struct Capture {
 // The system under test of one history: the driver, and where its verdicts go.
 struct Totals {
   std::map<Clause, int> checks;
+  std::map<Clause, int> findings;  // answers that broke each clause row
   std::int64_t histories = 0;
   std::int64_t requests = 0;
   std::int64_t limiter_ms = 0;  // the histories' time on the limiter's clock, added up
@@ -102,7 +152,7 @@ struct History {
   std::chrono::steady_clock::time_point start;
   std::vector<Step> executed;
   // After a finding that does not fail the round (a clause reported in an earlier round, or
-  // another clause while shrinking), the model and the target may disagree about the state:
+  // another clause while shrinking) and leaves the model behind the target (KeepsModelInStep),
   // the rest of the history is not judged, so that one defect is not reported many times.
   bool diverged = false;
   // Set by the first SIGINT or SIGTERM: the step it came during is not judged (a call it cut
@@ -164,24 +214,22 @@ class StepCommand final : public rc::state::Command<GenModel, History> {
       h.capture.silent = true;
       RC_FAIL("the target stopped answering");
     }
-    for (const Finding& f : findings) {
-      if (h.filter.Excluded(f.clause)) continue;
-      if (!h.filter.Fails(f.clause)) {
-        h.diverged = true;
-        return;
-      }
-      if (!h.filter.sticky) {
-        h.filter.sticky = std::string(model::ClauseId(f.clause));
-        h.capture.seconds_to_find =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - h.start).count();
-        h.capture.requests_to_find = RequestsSoFar(h);
-        h.capture.limiter_ms_to_find = h.totals.limiter_ms + h.driver.limiter_ms_since_begin();
-      }
-      h.capture.finding = f;
-      h.capture.steps = h.executed;
-      h.capture.trace = h.driver.trace();
-      RC_FAIL(std::string(model::ClauseId(f.clause)) + ": " + f.message);
+    StepVerdict verdict = ReadFindings(findings, h.filter);
+    if (!verdict.failing) {
+      h.diverged = verdict.out_of_step;
+      return;
     }
+    const Finding& f = *verdict.failing;
+    if (!h.filter.sticky) {
+      h.filter.sticky = std::string(model::ClauseId(f.clause));
+      h.capture.seconds_to_find = SecondsSince(h.start);
+      h.capture.requests_to_find = RequestsSoFar(h);
+      h.capture.limiter_ms_to_find = h.totals.limiter_ms + h.driver.limiter_ms_since_begin();
+    }
+    h.capture.finding = f;
+    h.capture.steps = h.executed;
+    h.capture.trace = h.driver.trace();
+    RC_FAIL(std::string(model::ClauseId(f.clause)) + ": " + f.message);
   }
 
   void show(std::ostream& os) const override { os << Describe(step_); }
@@ -210,6 +258,9 @@ class Tally {
   ~Tally() {
     if (!counting_) return;
     for (const auto& [clause, n] : driver_.checks()) totals_.checks[clause] += n;
+    for (const Recorded& r : driver_.trace()) {
+      for (const Finding& f : r.findings) ++totals_.findings[f.clause];
+    }
     for (const auto& [key, cell] : driver_.delete_cells()) {
       DeleteCellTally& total = totals_.cells[key];
       for (const auto& [outcome, n] : cell.outcomes) total.outcomes[outcome] += n;
@@ -283,10 +334,20 @@ struct Rerun {
   std::optional<std::string> fatal;
 };
 
+// One run of a fixed history from a reset target: the first finding of `wanted` (a clause id;
+// empty: any judged clause), read past findings of other clauses as long as the model stays in
+// step with the target; else the first finding of another clause.
 Rerun RunFixed(const std::vector<Step>& steps, const ClauseFilter& filter, client::Target& target,
                client::Target* control, const protocol::Credentials& credentials,
-               const DriverConfig& config) {
+               const DriverConfig& config, std::string_view wanted = {}) {
   Rerun r;
+  std::optional<Finding> other;  // the first finding of another clause
+  std::vector<Recorded> other_trace;
+  auto settle = [&] {
+    if (!other) return;
+    r.finding = std::move(other);
+    r.trace = std::move(other_trace);
+  };
   Driver driver(target, control, credentials, config);
   if (auto begun = driver.Begin(); !begun) {
     r.fatal = begun.error();
@@ -303,13 +364,22 @@ Rerun RunFixed(const std::vector<Step>& steps, const ClauseFilter& filter, clien
       r.fatal = *driver.fatal();
       return r;
     }
+    bool out_of_step = false;
     for (const Finding& f : findings) {
-      if (filter.Excluded(f.clause)) continue;
-      r.finding = f;
-      r.trace = driver.trace();
-      return r;
+      if (!filter.Excluded(f.clause) && (wanted.empty() || model::ClauseId(f.clause) == wanted)) {
+        r.finding = f;
+        r.trace = driver.trace();
+        return r;
+      }
+      if (!filter.Excluded(f.clause) && !other) {
+        other = f;
+        other_trace = driver.trace();
+      }
+      out_of_step = out_of_step || !KeepsModelInStep(f);
     }
+    if (out_of_step) break;
   }
+  settle();
   return r;
 }
 
@@ -380,7 +450,7 @@ void SimplifyFurther(Capture& capture, const ClauseFilter& filter, client::Targe
   for (bool improved = true; improved;) {
     improved = false;
     for (const std::vector<Step>& candidate : SimplerHistories(capture.steps)) {
-      Rerun r = RunFixed(candidate, filter, target, control, credentials, config);
+      Rerun r = RunFixed(candidate, filter, target, control, credentials, config, id);
       if (r.fatal) return;
       if (r.finding && model::ClauseId(r.finding->clause) == id) {
         capture.finding = r.finding;
@@ -444,7 +514,7 @@ report::FailureReport MakeFailure(const Capture& capture, PropertyKind kind, int
 
 // Why an unexercised clause was not judged.
 std::string SkipReason(std::string_view id, const RunConfig& config, bool control, bool concurrent,
-                       bool silent, bool budget_spent, bool interrupted) {
+                       bool silent, bool budget_spent, bool interrupted, const Premises& premises) {
   auto ran = [&config](PropertyKind k) {
     return std::find(config.properties.begin(), config.properties.end(), k) !=
            config.properties.end();
@@ -471,6 +541,20 @@ std::string SkipReason(std::string_view id, const RunConfig& config, bool contro
     if (config.driver.more_credentials.empty())
       return "needs a second credential: TENCENTCLOUD_SECRET_ID_2 and TENCENTCLOUD_SECRET_KEY_2";
     if (!ran(PropertyKind::kRateLimit)) return "the rate-limit property was not run";
+  }
+  if (!control && premises.SlowJobFailed() && id == kSlowJobPremiseClauses)
+    return "not judged: a premise of the run failed (" + premises.slow_job_evidence +
+           "), so no job of the run's own was certainly still running when it was deleted";
+  if (!control && id == kSlowJobPremiseClauses && config.driver.slow_runs_at_least_ms <= 0)
+    return "not judged: without --slow-job-seconds no job of the run's own is certainly still "
+           "running when it is deleted";
+  if (id == "STYLE-1") {
+    bool v3 = std::any_of(config.styles.begin(), config.styles.end(), protocol::IsV3);
+    bool v1 = !std::all_of(config.styles.begin(), config.styles.end(), protocol::IsV3);
+    if (!v3 || !v1)
+      return std::string("the run sends only ") + (v3 ? "API 3.0" : "query") +
+             " style requests (--style " + config.styles_name +
+             "): STYLE-1 compares an API 3.0 request with the same request in query style";
   }
   if (id.starts_with("CONC-")) {
     if (!control)
@@ -581,6 +665,8 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   }
   for (const auto& lane : lanes) driver_config.lanes.push_back(lane.get());
   if (!driver_config.crew) driver_config.crew = std::make_shared<Crew>();
+  if (!driver_config.premises) driver_config.premises = std::make_shared<Premises>();
+  if (!driver_config.request_ids) driver_config.request_ids = std::make_shared<RequestIdLog>();
 
   Totals totals;
   std::set<std::string> reported;
@@ -732,7 +818,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       replaying.quiet_start = f.property == PropertyName(PropertyKind::kRateLimit);
       for (int i = 0; i < config.replays; ++i) {
         Rerun r = RunFixed(steps, ClauseFilter{none, config.only, std::nullopt}, target, control,
-                           credentials, replaying);
+                           credentials, replaying, id);
         if (r.fatal) {
           interrupted = *r.fatal == kInterrupted;
           break;  // out of budget, or the control extension failed: as many as were replayed
@@ -744,6 +830,12 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   }
 
   if (interrupted) results.partial = std::string(kInterrupted);
+  if (driver_config.premises->SlowJobFailed()) {
+    results.premises_failed.push_back(
+        "the slow job keeps running for its promised time (--slow-job-seconds): " +
+        driver_config.premises->slow_job_evidence + "; " + kSlowJobPremiseClauses +
+        " is not judged on the run's own jobs");
+  }
 
   if (control == nullptr && driver_config.ledger) {
     // Leave nothing behind: every job the run made and did not delete is finished and deleted.
@@ -773,6 +865,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       if (it != totals.checks.end()) c.checks += it->second;
     }
     if (auto it = failures.find(c.id); it != failures.end()) {
+      for (Clause row : model::ClausesWithId(id)) c.findings += totals.findings[row];
       const report::FailureReport& f = it->second;
       c.status = f.replays > 0 && f.reproduced < f.replays ? report::Status::kFlaky
                                                            : report::Status::kFailed;
@@ -784,7 +877,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
     } else {
       c.status = report::Status::kSkipped;
       c.reason = SkipReason(id, config, control != nullptr, !lanes.empty(), silent, budget_spent,
-                            interrupted);
+                            interrupted, *driver_config.premises);
     }
     results.clauses.push_back(std::move(c));
   }
@@ -808,7 +901,8 @@ Result<std::optional<Finding>, RunError> ReplayHistory(const json& steps,
                                                        const DriverConfig& config,
                                                        client::Target& target,
                                                        client::Target* control,
-                                                       const protocol::Credentials& credentials) {
+                                                       const protocol::Credentials& credentials,
+                                                       std::string_view wanted) {
   std::vector<Step> parsed;
   try {
     parsed = steps.get<std::vector<Step>>();
@@ -817,8 +911,8 @@ Result<std::optional<Finding>, RunError> ReplayHistory(const json& steps,
   }
   const std::set<std::string> none;
   const std::string all;
-  Rerun r =
-      RunFixed(parsed, ClauseFilter{none, all, std::nullopt}, target, control, credentials, config);
+  Rerun r = RunFixed(parsed, ClauseFilter{none, all, std::nullopt}, target, control, credentials,
+                     config, wanted);
   if (r.fatal) return Failure{RunError{3, *r.fatal}};
   return r.finding;
 }

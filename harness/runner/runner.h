@@ -75,14 +75,16 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
                                                  client::Target* control,
                                                  const protocol::Credentials& credentials);
 
-// Re-run one recorded history from a reset target: the first finding of a judged clause it
-// produces (as when it was recorded), std::nullopt when it breaks nothing now, or why it could
-// not run.
+// Re-run one recorded history from a reset target: the first finding of the clause `wanted`
+// (the one it was recorded for), read past other clauses' findings while the model stays in
+// step; else the first finding of another judged clause; std::nullopt when it breaks nothing
+// now; or why it could not run.
 Result<std::optional<Finding>, RunError> ReplayHistory(const nlohmann::json& steps,
                                                        const DriverConfig& config,
                                                        client::Target& target,
                                                        client::Target* control,
-                                                       const protocol::Credentials& credentials);
+                                                       const protocol::Credentials& credentials,
+                                                       std::string_view wanted);
 
 // What cleanup did with the jobs of a ledger.
 struct CleanupReport {

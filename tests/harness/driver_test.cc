@@ -12,8 +12,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "harness/client/inprocess_target.h"
+#include "harness/protocol/envelope.h"
+#include "models/job_id.h"
 
 namespace dj::run {
 namespace {
@@ -116,6 +119,7 @@ const std::map<mock::Fault, std::vector<Step>>& Histories() {
       {Fault::kNonAtomicDelete,
        {Create("job-aaaaaaaa", State::kSucceed), ConcurrentDeletes("job-aaaaaaaa", 2)}},
       {Fault::kNoRequestIdOnErrors, {Describe("job-00000000")}},
+      {Fault::kRequestIdNotUuid, {Describe("job-00000000")}},
       {Fault::kRequestIdRepeated, {Describe("job-00000000"), Describe("job-00000000")}},
       {Fault::kErrorsNot200, {Describe("job-00000000")}},
       {Fault::kInternalErrorOnEmptyJob,
@@ -146,6 +150,87 @@ TEST(Driver, EachFaultIsFoundUnderItsClauseAndTheCorrectMockPasses) {
     ASSERT_FALSE(faulty.empty());
     EXPECT_EQ(model::ClauseId(faulty.front().clause), clause) << Text(faulty);
   }
+}
+
+// A front end that refuses a malformed JobId itself, before the mock and its limiter see it:
+// a server whose shape checks come before its limiter.
+class ShapeCheckingFront final : public client::Target {
+ public:
+  explicit ShapeCheckingFront(client::Target& back) : back_(back) {}
+  client::SendResult Send(const protocol::HttpRequest& request) override {
+    json body = json::parse(request.body, nullptr, false);
+    if (body.is_object() && body.contains("JobId") && body["JobId"].is_string() &&
+        !model::IsWellFormedJobId(body["JobId"].get<std::string>())) {
+      return protocol::ErrorResponse("0b9f1a5e-3c1d-4b8e-9a2f-5d6c7e8f9a0" + std::to_string(++n_),
+                                     model::ErrorCode::kJobIdMalformed, "malformed");
+    }
+    return back_.Send(request);
+  }
+  std::string HostHeader() const override { return back_.HostHeader(); }
+  std::string Name() const override { return "shape-checking front"; }
+
+ private:
+  client::Target& back_;
+  int n_ = 0;
+};
+
+// Whether a shape refusal passed the limiter first is open: two malformed deletes and then two
+// well-formed ones in one instant pass against a server that counts the malformed ones (the
+// reference mock: the fourth is refused) and one that does not (all four answered).
+TEST(Driver, AShapeRefusalMayOrMayNotCountAgainstTheLimit) {
+  std::vector<Step> steps = {Delete("job-BAD00001"), Delete("job-BAD00002"),
+                             Delete("job-00000001"), Delete("job-00000002")};
+  EXPECT_TRUE(RunHistory(steps, {}).empty()) << Text(RunHistory(steps, {}));
+  mock::MockConfig config;
+  config.control = true;
+  mock::MockService service(config);
+  client::InProcessTarget back(service);
+  ShapeCheckingFront front(back);
+  Driver driver(front, &back, config.credentials.front(), DriverConfig{});
+  ASSERT_TRUE(driver.Begin().ok());
+  std::vector<Finding> found;
+  for (const Step& s : steps) {
+    auto more = driver.Execute(s);
+    found.insert(found.end(), more.begin(), more.end());
+  }
+  EXPECT_TRUE(found.empty()) << Text(found);
+  EXPECT_EQ(driver.trace().back().outcome, "ResourceNotFound.Job");
+}
+
+Step Terminate(std::string id) {
+  return Call(Action::kTerminateJob, {{"JobId", std::move(id)}});
+}
+
+// The API documentation: TerminateJob has no effect on a SUCCEED job. Its FAILED_INTERRUPTED
+// instance still blocks the delete, and the mock and the model agree on it.
+TEST(Driver, TerminatingASucceedJobChangesNothing) {
+  std::vector<Finding> found =
+      RunHistory({Create("job-aaaaaaaa", State::kSucceed, {State::kFailedInterrupted}),
+                  Terminate("job-aaaaaaaa"), Delete("job-aaaaaaaa"), Describe("job-aaaaaaaa")},
+                 {});
+  EXPECT_TRUE(found.empty()) << Text(found);
+}
+
+// A FAILED job's unfinished instances: the effect is open, so the driver asks the job which
+// one the target chose and follows it (the mock fails the instances: the delete succeeds).
+TEST(Driver, TerminatingAFailedJobFollowsWhatTheJobShows) {
+  std::vector<Finding> found =
+      RunHistory({Create("job-aaaaaaaa", State::kFailed, {State::kRunning}),
+                  Terminate("job-aaaaaaaa"), Delete("job-aaaaaaaa"), Describe("job-aaaaaaaa")},
+                 {});
+  EXPECT_TRUE(found.empty()) << Text(found);
+}
+
+// Every finding of a step is read: a server whose RequestIds are not UUIDs and which deletes
+// RUNNING jobs shows both in one step, and ENV-2 keeps the model in step, so the history
+// goes on to be judged.
+TEST(Driver, AnEnvelopeDefectDoesNotHideADeletionRuleDefect) {
+  std::vector<Finding> found =
+      RunHistory({Create("job-aaaaaaaa", State::kRunning), Delete("job-aaaaaaaa")},
+                 {mock::Fault::kRequestIdNotUuid, mock::Fault::kRunningDeletable});
+  std::set<std::string> clauses;
+  for (const Finding& f : found) clauses.insert(std::string(model::ClauseId(f.clause)));
+  EXPECT_EQ(clauses, (std::set<std::string>{"DEL-2", "ENV-2"})) << Text(found);
 }
 
 }  // namespace

@@ -149,6 +149,11 @@ const std::map<Fault, Scenario>& Scenarios() {
        [](MockFixture& f) {
          return Observation{Summary(f.Send(model::DescribeJobRequest("job-00000000")))};
        }},
+      {Fault::kRequestIdNotUuid,
+       [](MockFixture& f) {
+         auto id = f.Send(model::DescribeJobRequest("job-00000000")).answer.request_id;
+         return Observation{id && id->size() == 36 ? "a UUID-sized RequestId" : "another RequestId"};
+       }},
       {Fault::kRequestIdRepeated,
        [](MockFixture& f) {
          auto a = f.Send(model::DescribeJobRequest("job-00000000")).answer.request_id;

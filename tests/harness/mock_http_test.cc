@@ -438,6 +438,20 @@ TEST_P(ClauseTest, RequestIdsAreUniqueUuids) {
   }
 }
 
+// The API documentation: TerminateJob has no effect on a SUCCEED job, even one with an
+// unfinished instance, so the delete is still refused.
+TEST_P(ClauseTest, TerminateJobOfASucceedJobChangesNothing) {
+  MockFixture f(GetParam());
+  std::string id = f.Create("SUCCEED", {"SUCCEED", "FAILED_INTERRUPTED"});
+  json before = f.Send(model::DescribeJobRequest(id)).answer.response;
+  ASSERT_TRUE(f.Send(model::TerminateJobRequest(id)).answer.IsSuccess());
+  json after = f.Send(model::DescribeJobRequest(id)).answer.response;
+  EXPECT_EQ(after["JobState"], "SUCCEED");
+  EXPECT_EQ(after["TaskInstanceMetrics"], before["TaskInstanceMetrics"]);
+  EXPECT_EQ(f.Send(model::DeleteJobRequest(id)).answer.AsOutcome(),
+            model::Err(model::ErrorCode::kUnsupportedOperation));
+}
+
 // OBS-1: DescribeJob reports what the control extension stored.
 TEST_P(ClauseTest, DescribeJobReportsTheStoredStates) {
   MockFixture f(GetParam());

@@ -4,7 +4,9 @@
 // fixture's steady clock, and the driver's waits move that clock: no real time passes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "harness/runner/driver.h"
 #include "harness/runner/runner.h"
@@ -221,15 +223,78 @@ TEST(OwnedJobs, TheOwnedJobsPropertyPassesAndLeavesNothingBehind) {
   EXPECT_EQ(after.size(), before.size());
 }
 
-// properties.def: the owned-jobs property alone reaches every clause it aims at.
-TEST(OwnedJobs, ThePropertyReachesTheClausesItAimsAt) {
-  MockFixture f(Via::kInProcess, NoControl());
+RunConfig OwnedRun(MockFixture& f) {
   RunConfig config;
   config.seed = 4;
   config.runs = 3;
   config.owned_runs = 3;
   config.properties = {PropertyKind::kOwnedJobs};
   config.driver = OwnedConfig(f);
+  return config;
+}
+
+const report::ClauseResult& ClauseOf(const report::Results& r, std::string_view id) {
+  auto it = std::find_if(r.clauses.begin(), r.clauses.end(),
+                         [&](const report::ClauseResult& c) { return c.id == id; });
+  if (it == r.clauses.end()) throw std::runtime_error("no clause " + std::string(id));
+  return *it;
+}
+
+// Without a promised run time no delete of the slow job can break DEL-2 (it may have
+// finished): DEL-2 is skipped, not passed.
+TEST(OwnedJobs, WithoutTheRunTimeBoundDel2IsSkippedNotPassed) {
+  MockFixture f(Via::kInProcess, NoControl());
+  RunConfig config = OwnedRun(f);
+  config.driver.slow_runs_at_least_ms = 0;
+  auto results = RunConformance(config, f.target(), nullptr, testing::DefaultCredentials());
+  ASSERT_TRUE(results.ok()) << results.error().message;
+  const report::ClauseResult& del2 = ClauseOf(*results, "DEL-2");
+  EXPECT_EQ(del2.status, report::Status::kSkipped);
+  EXPECT_EQ(del2.checks, 0);
+  EXPECT_NE(del2.reason.find("--slow-job-seconds"), std::string::npos) << del2.reason;
+  EXPECT_EQ(results->ExitCode(), 0);
+}
+
+// A target whose jobs finish at once, whatever their definition: the slow job's promise is the
+// run's premise, not a DeleteJob rule. The run says so once, skips DEL-2, and finds nothing.
+TEST(OwnedJobs, ASlowJobThatFinishesAtOnceIsAFailedPremiseNotAFinding) {
+  mock::MockConfig mc = NoControl();
+  mc.instant_jobs = true;
+  MockFixture f(Via::kInProcess, mc);
+  RunConfig config = OwnedRun(f);
+  auto results = RunConformance(config, f.target(), nullptr, testing::DefaultCredentials());
+  ASSERT_TRUE(results.ok()) << results.error().message;
+  for (const auto& c : results->clauses) {
+    EXPECT_NE(c.status, report::Status::kFailed) << c.id << ": " << c.failure->message;
+  }
+  ASSERT_EQ(results->premises_failed.size(), 1U);
+  EXPECT_NE(results->premises_failed[0].find("SUCCEED"), std::string::npos)
+      << results->premises_failed[0];
+  const report::ClauseResult& del2 = ClauseOf(*results, "DEL-2");
+  EXPECT_EQ(del2.status, report::Status::kSkipped);
+  EXPECT_NE(del2.reason.find("premise"), std::string::npos) << del2.reason;
+  EXPECT_TRUE(results->jobs_left.empty());
+}
+
+// The premise is checked, not assumed away: when the slow job's twin is still running, a
+// deleted running job is still DEL-2's finding.
+TEST(OwnedJobs, ADeleteThatOnlyAFailedPremiseWouldExplainIsCheckedAndStands) {
+  MockFixture f(Via::kInProcess, NoControl({mock::Fault::kRunningDeletable}));
+  Driver d(f.target(), nullptr, testing::DefaultCredentials(), OwnedConfig(f));
+  ASSERT_TRUE(d.Begin().ok());
+  auto findings = RunAll(d, {Submit{true}, On(Action::kDeleteJob, 0)});
+  ASSERT_EQ(findings.size(), 1u) << Text(findings);
+  EXPECT_EQ(findings[0].clause, Clause::kDelJobActive);
+  bool twin = std::any_of(d.trace().begin(), d.trace().end(), [](const Recorded& r) {
+    return r.step.find("twin") != std::string::npos;
+  });
+  EXPECT_TRUE(twin) << "the premise was not checked";
+}
+
+// properties.def: the owned-jobs property alone reaches every clause it aims at.
+TEST(OwnedJobs, ThePropertyReachesTheClausesItAimsAt) {
+  MockFixture f(Via::kInProcess, NoControl());
+  RunConfig config = OwnedRun(f);
   auto results = RunConformance(config, f.target(), nullptr, testing::DefaultCredentials());
   ASSERT_TRUE(results.ok()) << results.error().message;
   for (const report::ClauseResult& c : results->clauses) {

@@ -186,6 +186,30 @@ TEST(TerminateJob, SucceedJobKeepsItsState) {
   EXPECT_EQ(store, before);
 }
 
+// The API documentation: TerminateJob has no effect on a SUCCEED job, unfinished instances
+// and all; the job stays as deletable (or not) as it was.
+TEST(TerminateJob, SucceedJobWithUnfinishedInstanceChangesNothing) {
+  Store store = With({MakeJob(kId, State::kSucceed, {{State::kSucceed, State::kFailedInterrupted}})});
+  Decision d = Decide(store, TerminateJobRequest(kId), {});
+  ASSERT_EQ(d.clause, Clause::kDrvTerminate);
+  Store before = store;
+  Apply(store, d.effect);
+  EXPECT_EQ(store, before);
+  EXPECT_EQ(DeleteClause(store, kId), Clause::kDelInterrupted);
+  EXPECT_EQ(TerminatedJobs(*before.Find(kId)).size(), 1U);
+}
+
+// A FAILED job with unfinished instances: the documentation is silent, so both effects are
+// plausible, the reference mock's first.
+TEST(TerminateJob, FailedJobWithUnfinishedInstanceMayGoEitherWay) {
+  Job job = MakeJob(kId, State::kFailed, {{State::kRunning, State::kSucceed}});
+  std::vector<Job> plausible = TerminatedJobs(job);
+  ASSERT_EQ(plausible.size(), 2U);
+  EXPECT_EQ(plausible[0].tasks[0].instances, (std::vector<State>{State::kFailed, State::kSucceed}));
+  EXPECT_EQ(plausible[1], job);
+  EXPECT_EQ(TerminatedJobs(MakeJob(kId, State::kFailed, {{State::kSucceed}})).size(), 1U);
+}
+
 ApiRequest List(json params) { return {Action::kDescribeJobs, std::move(params)}; }
 
 TEST(DescribeJobs, ListsInIdOrderWithPaging) {
