@@ -60,6 +60,11 @@ std::optional<std::string> ProcessEnvironment(std::string_view name) {
   return std::string(value);
 }
 
+std::string ControlTokenFromFlags(const ParsedFlags& flags, const Environment& env) {
+  if (flags.Has("control-token")) return flags.Get("control-token");
+  return env(kControlTokenVariable).value_or("");
+}
+
 Result<std::optional<protocol::Credentials>, run::RunError> CredentialsFromEnvironment(
     const Environment& env, std::string_view suffix) {
   auto name = [suffix](std::string_view stem) { return std::string(stem) + std::string(suffix); };

@@ -28,6 +28,12 @@ std::optional<std::string> ProcessEnvironment(std::string_view name);
 Result<std::optional<protocol::Credentials>, run::RunError> CredentialsFromEnvironment(
     const Environment& env, std::string_view suffix = "");
 
+inline constexpr std::string_view kControlTokenVariable = "DJHARNESS_CONTROL_TOKEN";
+
+// The control token: --control-token when given (even empty), else DJHARNESS_CONTROL_TOKEN,
+// else none (""). The environment keeps it out of `ps`, as it does the credential.
+std::string ControlTokenFromFlags(const ParsedFlags& flags, const Environment& env);
+
 struct Account {
   protocol::Credentials credentials;
   std::string region;

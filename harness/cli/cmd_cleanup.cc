@@ -34,10 +34,11 @@ int RunCleanup(const ParsedFlags& flags) {
   if (appended) config.ledger = *appended;
   run::CleanupReport report =
       run::CleanUp(*ledger, *setup->target, setup->credentials, config, *max_wait * 1000);
-  for (const std::string& line : report.lines) std::cout << "  " << line << "\n";
+  // A line may quote an answer, which may echo the credential.
+  for (const std::string& line : report.lines) std::cout << "  " << setup->Hide(line) << "\n";
   std::cout << "deleted " << report.deleted << ", already gone " << report.already_gone << ", left "
             << report.left.size() << "\n";
-  for (const std::string& left : report.left) std::cerr << "left: " << left << "\n";
+  for (const std::string& left : report.left) std::cerr << "left: " << setup->Hide(left) << "\n";
   return report.left.empty() ? kExitOk : kExitViolations;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <random>
 
@@ -76,23 +77,25 @@ void Row(std::ostream& out, std::string label, const std::string& left, const st
   }
 }
 
-void PrintDifferences(const run::DiffResults& r, std::ostream& out) {
+using Hider = std::function<std::string(std::string)>;
+
+void PrintDifferences(const run::DiffResults& r, const Hider& hide, std::ostream& out) {
   int n = 0;
   for (const run::Difference& d : r.differences) {
     out << "\n"
         << ++n << ". " << d.property << " #" << d.history << ", step " << d.step << ": "
-        << d.step_text << "\n";
+        << hide(d.step_text) << "\n";
     if (d.label != d.step_text || d.call > 0) {
       out << "    request " << d.call + 1 << " of the step";
       if (d.thread >= 0) out << " in thread " << d.thread + 1;
-      out << ": " << d.label << "\n";
+      out << ": " << hide(d.label) << "\n";
     }
-    out << "    sent: " << d.request << "\n";
+    out << "    sent: " << hide(d.request) << "\n";
     Row(out, "", "A " + r.a_name, "B " + r.b_name, 1);
-    Row(out, "outcome", d.a.outcome, d.b.outcome, 2);
+    Row(out, "outcome", hide(d.a.outcome), hide(d.b.outcome), 2);
     Row(out, "HTTP", d.a.status > 0 ? std::to_string(d.a.status) : "-",
         d.b.status > 0 ? std::to_string(d.b.status) : "-", 1);
-    Row(out, "body", d.a.body, d.b.body, 4);
+    Row(out, "body", hide(d.a.body), hide(d.b.body), 4);
   }
 }
 
@@ -195,14 +198,20 @@ int RunDiff(const ParsedFlags& flags) {
                    static_cast<long long>(histories), static_cast<long long>(differences));
     };
   }
+  // RunDiff hides the credential and the control tokens in what it returns; each side's Hide
+  // adds the rest of what its setup holds (a second credential), and guards what is printed.
+  Hider hide = [&sides](std::string text) {
+    return sides[1]->Hide(sides[0]->Hide(std::move(text)));
+  };
   auto results = run::RunDiff(config, a, b, *credentials);
   if (config.progress) std::fprintf(stderr, "\n");
-  if (!results) return fail(results.error());
+  if (!results) return fail({results.error().exit_code, hide(results.error().message)});
 
-  for (const std::string& note : results->notes) std::cout << note << "\n";
-  PrintDifferences(*results, std::cout);
+  for (const std::string& note : results->notes) std::cout << hide(note) << "\n";
+  PrintDifferences(*results, hide, std::cout);
   fs::path path = dir / "diff.json";
-  std::string text = json(*results).dump(2, ' ', false, json::error_handler_t::replace);
+  std::string text =
+      client::HideJson(json(*results), hide).dump(2, ' ', false, json::error_handler_t::replace);
   if (auto written = WriteAtomically(path, text); !written) return fail({2, written.error()});
   std::string ran;
   for (const std::string& p : results->properties) ran += (ran.empty() ? "" : ", ") + p;
@@ -211,7 +220,7 @@ int RunDiff(const ParsedFlags& flags) {
             << (ran.empty() ? std::string("no property") : ran) << "; seed " << results->seed
             << ")\n";
   std::cout << "diff: " << path.string() << "\n";
-  if (results->stopped) return fail({kExitTransport, *results->stopped});
+  if (results->stopped) return fail({kExitTransport, hide(*results->stopped)});
   return results->differences.empty() ? kExitOk : kExitViolations;
 }
 

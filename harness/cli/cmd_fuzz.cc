@@ -42,13 +42,18 @@ int Replay(const ParsedFlags& flags, Setup& setup) {
     if (auto resigned = run::Resign(*request, setup.credentials, protocol::SystemSeconds(), 1))
       request = std::move(*resigned);
   }
-  std::cout << client::Describe(*request) << "\n";
+  // The request now holds the real SecretId and token, and the signature made with the key:
+  // masked by name (Describe), then whatever is left of the credential by text (Setup::Hide).
+  std::cout << setup.Hide(client::Describe(*request)) << "\n";
   auto sent = setup.target->Send(*request);
   if (!sent) {
-    std::cout << "no answer: " << sent.error().message << "\nstill fails: yes (ROB-1)\n";
+    std::cout << "no answer: " << setup.Hide(sent.error().message)
+              << "\nstill fails: yes (ROB-1)\n";
     return kExitViolations;
   }
-  std::cout << setup.Hide(client::Describe(*sent)) << "\n";
+  protocol::HttpResponse shown = *sent;
+  shown.body = setup.Hide(std::move(shown.body));  // before Describe cuts it
+  std::cout << client::Describe(shown) << "\n";
   auto broken = run::CheckLiveAnswer(*sent, std::nullopt, model::Profile::kStrict);
   std::string recorded = info.value("clause", "");
   bool again = false;
@@ -131,7 +136,7 @@ int RunFuzz(const ParsedFlags& flags) {
     for (auto [file, text] :
          {std::pair{stem + ".http", protocol::FormatRequestBytes(
                                         client::HideCredentials(f.request, setup->credentials))},
-          {stem + ".json", item.dump(2) + "\n"}}) {
+          {stem + ".json", item.dump(2, ' ', false, json::error_handler_t::replace) + "\n"}}) {
       if (auto written = WriteAtomically(found_dir / file, text); !written) {
         return fail({kExitUsage, written.error()});
       }
@@ -154,7 +159,10 @@ int RunFuzz(const ParsedFlags& flags) {
                   {"finding_counts", counts},
                   {"findings", findings}};
   fs::path results_path = dir / "fuzz-results.json";
-  if (auto written = WriteAtomically(results_path, setup->Hide(results.dump(2) + "\n")); !written) {
+  if (auto written = WriteAtomically(
+          results_path,
+          setup->HideJson(results).dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+      !written) {
     return fail({kExitUsage, written.error()});
   }
 

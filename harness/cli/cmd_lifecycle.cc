@@ -39,13 +39,24 @@ class Walk {
  public:
   Walk(client::Target& target, const protocol::Credentials& creds,
        const client::ClientConfig& config, const std::string& token, std::ostream& out)
-      : api_(target, creds, config), control_(target, token), out_(out), creds_(creds) {}
+      : api_(target, creds, config),
+        control_(target, token),
+        out_(out),
+        creds_(creds),
+        token_(token) {}
+
+  // What the walk prints of an answer or an error, with the credential and the control token
+  // replaced by placeholders (a target may echo them).
+  std::string Hide(std::string text) const {
+    return client::HideSecret(client::HideCredentials(std::move(text), creds_), token_,
+                              client::kControlTokenPlaceholder);
+  }
 
   // A control request; false (after printing why) when it failed.
   template <class T>
   bool Control(std::string_view what, const Result<T>& result) {
     if (!result) {
-      out_ << "control: " << what << " failed: " << result.error() << "\n";
+      out_ << "control: " << what << " failed: " << Hide(result.error()) << "\n";
       return false;
     }
     out_ << "control: " << what << "\n";
@@ -79,13 +90,15 @@ class Walk {
     out_ << "\n== " << steps_ << ". " << title << "\n"
          << "   expect " << model::ClauseId(expected.clause) << ": " << Outcomes(allowed) << "\n";
     client::Exchange x = api_.Send(request);
-    out_ << Indent(client::Describe(x.request), "   > ");
+    out_ << Indent(Hide(client::Describe(x.request)), "   > ");
     if (x.transport_error) {
-      out_ << "   ! no answer: " << x.transport_error->message << "\n";
+      out_ << "   ! no answer: " << Hide(x.transport_error->message) << "\n";
       return false;
     }
-    // An answer may echo a credential.
-    out_ << Indent(client::HideCredentials(client::Describe(x.response), creds_), "   < ");
+    // An answer may echo a credential: hidden before Describe cuts the body.
+    protocol::HttpResponse shown = x.response;
+    shown.body = Hide(std::move(shown.body));
+    out_ << Indent(client::Describe(shown), "   < ");
     std::vector<std::string> problems;
     auto outcome = x.answer.AsOutcome();
     if (!outcome || std::find(allowed.begin(), allowed.end(), *outcome) == allowed.end()) {
@@ -109,7 +122,7 @@ class Walk {
       if (x.answer.IsSuccess()) model::Apply(model_, expected.effect);
     } else {
       ++failures_;
-      for (const auto& p : problems) out_ << "   VIOLATION " << p << "\n";
+      for (const auto& p : problems) out_ << "   VIOLATION " << Hide(p) << "\n";
     }
     return true;
   }
@@ -125,6 +138,7 @@ class Walk {
   client::ControlClient control_;
   std::ostream& out_;
   const protocol::Credentials& creds_;
+  std::string token_;
   model::Store model_;
   int steps_ = 0;
   int failures_ = 0;
@@ -223,7 +237,8 @@ int RunLifecycle(const ParsedFlags& flags) {
     std::cout << clock->Describe() << "\n";
     config.wall_seconds = [offset = clock->offset_s] { return protocol::SystemSeconds() + offset; };
   }
-  return WalkLifecycle(**target, creds, config, flags.Get("control-token"), std::cout);
+  return WalkLifecycle(**target, creds, config, ControlTokenFromFlags(flags, ProcessEnvironment),
+                       std::cout);
 }
 
 }  // namespace dj::cli

@@ -22,13 +22,15 @@ Result<int> IntFlag(const ParsedFlags& flags, std::string_view name, int fallbac
 
 }  // namespace
 
-Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags) {
+Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags, const Environment& env) {
   mock::MockConfig config;
   config.control = flags.Has("control");
-  config.control_token = flags.Get("control-token");
-  if (!config.control_token.empty() && !config.control) {
+  if (flags.Has("control-token") && !flags.Get("control-token").empty() && !config.control) {
     return Failure{std::string("--control-token needs --control")};
   }
+  // The environment's token only with --control: a shell that holds it for the harness can
+  // still start a mock without the extension.
+  if (config.control) config.control_token = ControlTokenFromFlags(flags, env);
   for (const std::string& name : flags.All("fault")) {
     auto fault = mock::FaultFromName(name);
     if (!fault) return Failure{"--fault: unknown fault `" + name + "` (see djharness faults)"};

@@ -323,7 +323,7 @@ int RunRun(const ParsedFlags& flags) {
   }
   auto results = run::RunConformance(config, *setup->target, setup->control, setup->credentials);
   if (config.progress) std::fprintf(stderr, "\n");
-  if (!results) return fail(results.error());
+  if (!results) return fail({results.error().exit_code, setup->Hide(results.error().message)});
   if (!results->partial.empty() && InterruptExitCode() != 0) results->partial = InterruptReason();
   if (setup->clock) {
     results->target_clock = report::Results::TargetClock{
@@ -333,7 +333,7 @@ int RunRun(const ParsedFlags& flags) {
   // The target's answers are in the results, and an answer may echo a credential: everything
   // written or printed from here on comes from a copy that holds placeholders instead.
   auto hidden = report::ResultsFromText(
-      setup->Hide(json(*results).dump(-1, ' ', false, json::error_handler_t::replace)));
+      setup->HideJson(json(*results)).dump(-1, ' ', false, json::error_handler_t::replace));
   if (!hidden) return fail({kExitTransport, "the results do not read back: " + hidden.error()});
   results = std::move(*hidden);
 
@@ -431,7 +431,7 @@ int RunReplay(const ParsedFlags& flags) {
     ++replayed;
     auto found = run::ReplayHistory(c.failure->steps, config, *setup->target, setup->control,
                                     setup->credentials, c.id);
-    if (!found) return fail(found.error());
+    if (!found) return fail({found.error().exit_code, setup->Hide(found.error().message)});
     std::string now = *found ? std::string(model::ClauseId((*found)->clause)) : std::string();
     bool fails = now == c.id;
     still_failing += fails ? 1 : 0;

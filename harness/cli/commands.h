@@ -3,6 +3,7 @@
 
 #include <iosfwd>
 
+#include "harness/cli/account.h"
 #include "harness/cli/flags.h"
 #include "harness/client/api_client.h"
 #include "harness/mock/mock_service.h"
@@ -22,8 +23,10 @@ int RunReport(const ParsedFlags& flags);
 // for a missing or unknown id. Ids are matched without regard to case.
 int RunExplain(const ParsedFlags& flags, std::ostream& out, std::ostream& err);
 
-// The mock's configuration from `djharness mock` flags; fails naming the bad flag.
-Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags);
+// The mock's configuration from `djharness mock` flags; fails naming the bad flag. The control
+// token is --control-token, else DJHARNESS_CONTROL_TOKEN from `env` when --control is given.
+Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags,
+                                             const Environment& env = ProcessEnvironment);
 
 // The life cycle of issue 2 against a target with the control extension: a completed job is
 // described, deleted and gone; a RUNNING job and a malformed id are refused. Every request and

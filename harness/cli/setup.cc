@@ -143,7 +143,8 @@ Result<bool, run::RunError> ProbeControl(client::Target& target, const std::stri
   if (sent->status == 200) return true;
   if (sent->status == 403) {
     return Failure{run::RunError{2, "the control extension at " + target.Name() +
-                                        " refused the request: check --control-token"}};
+                                        " refused the request: check --control-token or " +
+                                        std::string(kControlTokenVariable)}};
   }
   if (required) {
     return Failure{run::RunError{2, "no control extension at " + target.Name() +
@@ -160,7 +161,12 @@ std::string Setup::Hide(std::string text) const {
   for (const protocol::Credentials& more : more_credentials) {
     text = client::HideCredentials(std::move(text), more);
   }
-  return text;
+  return client::HideSecret(std::move(text), control_token, client::kControlTokenPlaceholder);
+}
+
+nlohmann::json Setup::HideJson(nlohmann::json value) const {
+  return client::HideJson(std::move(value),
+                          [this](std::string text) { return Hide(std::move(text)); });
 }
 
 std::function<std::int64_t()> Setup::WallSeconds() const {
@@ -249,7 +255,7 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
   auto http = HttpOptionsFromFlags(flags);
   if (!http) return Failure{http.error()};
   s.read_timeout_ms = http->read_timeout_ms;
-  s.control_token = flags.Get("control-token");
+  s.control_token = ControlTokenFromFlags(flags, env);
 
   auto url = TargetUrlFromFlags(flags, default_target == kEmbeddedTargetName ? "" : default_target);
   if (!url) return Failure{url.error()};

@@ -43,9 +43,12 @@ struct Setup {
   // Our wall clock plus the target's offset: what every signed timestamp reads.
   std::function<std::int64_t()> WallSeconds() const;
 
-  // `text` with every credential above replaced by placeholders (client::HideCredentials): for
-  // whatever is written or printed from a target's answers, which may echo one.
+  // `text` with every credential above and the control token replaced by placeholders
+  // (client::HideCredentials, client::HideSecret): for whatever is written or printed from a
+  // target's answers, which may echo one.
   std::string Hide(std::string text) const;
+  // Hide on every string of a JSON document (client::HideJson): it stays valid JSON.
+  nlohmann::json HideJson(nlohmann::json value) const;
 };
 
 // The integer value of --NAME, `fallback` when it is absent; exit code 2 and a message naming

@@ -2,6 +2,7 @@
 #include "harness/client/api_client.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "harness/protocol/clocks.h"
@@ -63,9 +64,11 @@ Result<json> ControlClient::Post(std::string_view what, const json& body) {
   if (!sent) return Failure{"control request " + std::string(what) + ": " + sent.error().message};
   json answer = json::parse(sent->body, nullptr, /*allow_exceptions=*/false);
   if (sent->status != 200) {
-    std::string why = answer.is_object() && answer.contains("Error") && answer["Error"].is_string()
-                          ? answer["Error"].get<std::string>()
-                          : sent->body.substr(0, 200);
+    bool said = answer.is_object() && answer.contains("Error") && answer["Error"].is_string();
+    // An answer may echo the token: hidden before the body is cut, so that no piece is left.
+    std::string why = HideSecret(said ? answer["Error"].get<std::string>() : sent->body, token_,
+                                 kControlTokenPlaceholder);
+    if (!said) why.resize(std::min<std::size_t>(why.size(), 200));
     return Failure{"control request " + std::string(what) + " answered HTTP " +
                    std::to_string(sent->status) + ": " + why};
   }
@@ -96,7 +99,8 @@ Result<std::int64_t> ControlClient::AdvanceClock(std::int64_t ms) {
   if (!r) return Failure{r.error()};
   auto now = r->find("NowMs");
   if (now == r->end() || !now->is_number_integer()) {
-    return Failure{"control clock answered no NowMs: " + r->dump().substr(0, 200)};
+    return Failure{"control clock answered no NowMs: " +
+                   HideSecret(r->dump(), token_, kControlTokenPlaceholder).substr(0, 200)};
   }
   return now->get<std::int64_t>();
 }
@@ -114,12 +118,16 @@ std::string ReplaceAll(std::string text, std::string_view from, std::string_view
   return text;
 }
 
+bool IsCredentialParam(std::string_view name) {
+  return name == "SecretId" || name == "Signature" || name == "Token";
+}
+
 // v1 credential parameters in a query or form body.
 std::string RedactForm(std::string_view form) {
   auto pairs = protocol::ParseForm(form);
   if (!pairs) return std::string(kHidden);  // undecodable: print nothing of it
   for (auto& [name, value] : *pairs) {
-    if (name == "SecretId" || name == "Signature" || name == "Token") value = kHidden;
+    if (IsCredentialParam(name)) value = kHidden;
   }
   std::string out;
   for (const auto& [name, value] : *pairs) {
@@ -130,7 +138,55 @@ std::string RedactForm(std::string_view form) {
   return out;
 }
 
+// A body that is not declared a form but reads as one with v1 credential parameters (a saved or
+// mutated request whose Content-Type says otherwise) is masked as a form all the same.
+bool ReadsAsCredentialForm(std::string_view body) {
+  auto pairs = protocol::ParseForm(body);
+  return pairs && std::any_of(pairs->begin(), pairs->end(),
+                              [](const auto& p) { return IsCredentialParam(p.first); });
+}
+
+// What stands around a value in the texts the harness prints: blanks, quotes, form and header
+// separators, brackets. Not '-', '.', ':', '/' or '\'': they join parts of one word ("DEL-1",
+// "127.0.0.1:80", "can't").
+bool IsDelimiter(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0 ||
+         std::string_view("\"=&,;()[]{}<>").find(c) != std::string_view::npos;
+}
+
+// ReplaceAll of `word` only where it stands between delimiters (or at an end).
+std::string ReplaceWholeWords(std::string text, std::string_view word, std::string_view to) {
+  std::size_t at = text.find(word);
+  while (at != std::string::npos) {
+    std::size_t end = at + word.size();
+    bool whole =
+        (at == 0 || IsDelimiter(text[at - 1])) && (end == text.size() || IsDelimiter(text[end]));
+    if (whole) text.replace(at, word.size(), to);
+    at = text.find(word, whole ? at + to.size() : at + 1);
+  }
+  return text;
+}
+
 }  // namespace
+
+std::string HideSecret(std::string text, std::string_view secret, std::string_view placeholder) {
+  if (secret.empty()) return text;
+  if (secret.size() < kShortSecret) {
+    bool alnum = std::all_of(secret.begin(), secret.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0;
+    });
+    // Letters and digits percent-encode as themselves: one form to look for.
+    return alnum ? ReplaceWholeWords(std::move(text), secret, placeholder) : text;
+  }
+  text = ReplaceAll(std::move(text), secret, placeholder);
+  for (bool plus : {false, true}) {
+    for (bool unreserved : {false, true}) {
+      text = ReplaceAll(std::move(text), protocol::PercentEncode(secret, {plus, unreserved}),
+                        placeholder);
+    }
+  }
+  return text;
+}
 
 std::string HideCredentials(std::string text, const protocol::Credentials& credentials) {
   std::vector<std::pair<std::string, std::string_view>> parts = {
@@ -141,15 +197,21 @@ std::string HideCredentials(std::string text, const protocol::Credentials& crede
   std::sort(parts.begin(), parts.end(),
             [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   for (const auto& [secret, placeholder] : parts) {
-    text = ReplaceAll(std::move(text), secret, placeholder);
-    for (bool plus : {false, true}) {
-      for (bool unreserved : {false, true}) {
-        text = ReplaceAll(std::move(text), protocol::PercentEncode(secret, {plus, unreserved}),
-                          placeholder);
-      }
-    }
+    text = HideSecret(std::move(text), secret, placeholder);
   }
   return text;
+}
+
+json HideJson(json value, const std::function<std::string(std::string)>& hide) {
+  if (value.is_string()) return hide(value.get<std::string>());
+  if (value.is_array()) {
+    for (auto& item : value) item = HideJson(std::move(item), hide);
+  } else if (value.is_object()) {
+    json out = json::object();
+    for (auto& [name, item] : value.items()) out[hide(name)] = HideJson(std::move(item), hide);
+    return out;
+  }
+  return value;
 }
 
 protocol::HttpRequest HideCredentials(protocol::HttpRequest request,
@@ -199,6 +261,7 @@ std::string Describe(const protocol::HttpRequest& r) {
   bool form = protocol::FindHeader(r.headers, "Content-Type")
                   .value_or("")
                   .starts_with("application/x-www-form-urlencoded");
+  form = form || ReadsAsCredentialForm(r.body);
   if (!r.body.empty()) out += "  " + (form ? RedactForm(r.body) : r.body.substr(0, 2000)) + "\n";
   return out;
 }

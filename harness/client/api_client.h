@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 
 #include "harness/client/target.h"
 #include "harness/protocol/codec.h"
@@ -79,9 +81,24 @@ inline constexpr std::string_view kSecretIdPlaceholder = "DJHARNESS-SECRET-ID";
 inline constexpr std::string_view kSessionTokenPlaceholder = "DJHARNESS-SESSION-TOKEN";
 inline constexpr std::string_view kSecretKeyPlaceholder = "DJHARNESS-SECRET-KEY";
 
-// `text` with every part of `credentials` replaced by its placeholder: as it is, and
-// percent-encoded in each way the harness encodes values (a v1 query or form body).
+inline constexpr std::string_view kControlTokenPlaceholder = "DJHARNESS-CONTROL-TOKEN";
+
+// A secret shorter than this is replaced only where it stands alone between delimiters (blanks,
+// quotes, = & , ; and brackets: a JSON string, a form value, a word), and only when it is letters
+// and digits, as real SecretIds and keys are. A short one is also part of ordinary text:
+// replacing a 1-character key everywhere would garble every line and URL. The masks by name
+// (Describe) do not depend on its length.
+inline constexpr std::size_t kShortSecret = 8;
+
+// `text` with `secret` replaced by `placeholder`: as it is, and percent-encoded in each way the
+// harness encodes values (a v1 query or form body). An empty secret changes nothing.
+std::string HideSecret(std::string text, std::string_view secret, std::string_view placeholder);
+// HideSecret for every part of `credentials`, the longest first.
 std::string HideCredentials(std::string text, const protocol::Credentials& credentials);
+// `value` with `hide` applied to every string in it, member names included: the structure is
+// kept, so whatever a placeholder replaces, the JSON stays valid (text replacement over a
+// dump would not: a secret "1" would hit every number).
+nlohmann::json HideJson(nlohmann::json value, const std::function<std::string(std::string)>& hide);
 // The same in a request's target, headers and body (and its Content-Length, if it has one).
 protocol::HttpRequest HideCredentials(protocol::HttpRequest request,
                                       const protocol::Credentials& credentials);

@@ -65,19 +65,36 @@ Player MakePlayer(const DiffConfig& diff, const DiffTarget& target, bool control
   return p;
 }
 
+// What of a secret a target's answer or a control error may echo (the credential, either
+// target's control token): replaced by placeholders in every text of the results, before any
+// is cut to size (a cut piece would no longer be recognised).
+struct Secrets {
+  const protocol::Credentials& credentials;
+  const DiffTarget& a;
+  const DiffTarget& b;
+
+  std::string Hide(std::string text) const {
+    text = client::HideCredentials(std::move(text), credentials);
+    for (const DiffTarget* t : {&a, &b}) {
+      text =
+          client::HideSecret(std::move(text), t->control_token, client::kControlTokenPlaceholder);
+    }
+    return text;
+  }
+};
+
 // Per step, the step's own API requests as the target's driver traced them (control requests
 // and the driver's probes left out).
 using Played = std::vector<std::vector<Recorded>>;
 
-Result<Played, RunError> Play(Player& p, const std::vector<Step>& steps,
-                              const protocol::Credentials& credentials) {
-  auto failed = [&p](const std::string& why) {
-    return Failure{RunError{3, p.target.name + ": " + why}};
+Result<Played, RunError> Play(Player& p, const std::vector<Step>& steps, const Secrets& secrets) {
+  auto failed = [&p, &secrets](const std::string& why) {
+    return Failure{RunError{3, p.target.name + ": " + secrets.Hide(why)}};
   };
   Played played(steps.size());
   if (p.silent) return played;
-  Driver driver(*p.target.target, p.config.control ? p.target.control : nullptr, credentials,
-                p.config);
+  Driver driver(*p.target.target, p.config.control ? p.target.control : nullptr,
+                secrets.credentials, p.config);
   if (p.outside) {
     if (auto reset = p.outside->Reset(); !reset) return failed(reset.error());
   }
@@ -111,15 +128,18 @@ std::string Trimmed(std::string_view text, std::size_t limit) {
   return text.size() > limit ? out + "..." : out;
 }
 
-DiffAnswer AnswerOf(const Recorded* r) {
+DiffAnswer AnswerOf(const Recorded* r, const Secrets& secrets) {
   if (r == nullptr) return {"not sent", 0, ""};
-  if (r->transport_error) return {r->outcome, 0, Trimmed(*r->transport_error, kDiffBodyLimit)};
-  return {r->outcome, r->response.status, Trimmed(r->response.body, kDiffBodyLimit)};
+  if (r->transport_error) {
+    return {r->outcome, 0, Trimmed(secrets.Hide(*r->transport_error), kDiffBodyLimit)};
+  }
+  return {secrets.Hide(r->outcome), r->response.status,
+          Trimmed(secrets.Hide(r->response.body), kDiffBodyLimit)};
 }
 
-// client::Describe's lines (credentials hidden) joined into one.
-std::string OneLine(const protocol::HttpRequest& request) {
-  std::string text = client::Describe(request);
+// client::Describe's lines (credentials masked by name, then by text) joined into one.
+std::string OneLine(const protocol::HttpRequest& request, const Secrets& secrets) {
+  std::string text = secrets.Hide(client::Describe(request));
   std::string out;
   std::size_t start = 0;
   while (start < text.size()) {
@@ -141,7 +161,7 @@ std::map<std::pair<int, int>, const Recorded*> Keyed(const std::vector<Recorded>
 }
 
 void Compare(const std::vector<Step>& steps, const Played& a, const Played& b, PropertyKind kind,
-             int history, DiffResults& results) {
+             int history, const Secrets& secrets, DiffResults& results) {
   for (std::size_t i = 0; i < steps.size(); ++i) {
     auto on_a = Keyed(a[i]);
     auto on_b = Keyed(b[i]);
@@ -150,8 +170,8 @@ void Compare(const std::vector<Step>& steps, const Played& a, const Played& b, P
     for (const auto& [key, r] : on_b) pairs[key].second = r;
     for (const auto& [key, pair] : pairs) {
       ++results.requests;
-      DiffAnswer left = AnswerOf(pair.first);
-      DiffAnswer right = AnswerOf(pair.second);
+      DiffAnswer left = AnswerOf(pair.first, secrets);
+      DiffAnswer right = AnswerOf(pair.second, secrets);
       if (left.outcome == right.outcome) continue;
       const Recorded& sent = pair.first != nullptr ? *pair.first : *pair.second;
       Difference d;
@@ -161,10 +181,10 @@ void Compare(const std::vector<Step>& steps, const Played& a, const Played& b, P
       d.step_text = Describe(steps[i]);
       d.thread = key.first;
       d.call = key.second;
-      d.label = sent.step;
+      d.label = secrets.Hide(sent.step);
       d.a = std::move(left);
       d.b = std::move(right);
-      d.request = OneLine(sent.request);
+      d.request = OneLine(sent.request, secrets);
       results.differences.push_back(std::move(d));
     }
   }
@@ -186,14 +206,14 @@ DiffResults Begun(const DiffConfig& config, const DiffTarget& a, const DiffTarge
 // Play one history against A and then B and add its differences; `stopped` is set when a target
 // stopped answering during it.
 Result<bool, RunError> PlayBoth(Player& a, Player& b, const std::vector<Step>& steps,
-                                PropertyKind kind, int history,
-                                const protocol::Credentials& credentials, DiffResults& results) {
-  auto played_a = Play(a, steps, credentials);
+                                PropertyKind kind, int history, const Secrets& secrets,
+                                DiffResults& results) {
+  auto played_a = Play(a, steps, secrets);
   if (!played_a) return Failure{played_a.error()};
-  auto played_b = Play(b, steps, credentials);
+  auto played_b = Play(b, steps, secrets);
   if (!played_b) return Failure{played_b.error()};
   std::size_t before = results.differences.size();
-  Compare(steps, *played_a, *played_b, kind, history, results);
+  Compare(steps, *played_a, *played_b, kind, history, secrets, results);
   if (results.differences.size() > before)
     results.diffed.push_back({std::string(PropertyName(kind)), history, steps});
   ++results.histories;
@@ -275,6 +295,7 @@ Result<DiffResults, RunError> RunDiff(const DiffConfig& config, const DiffTarget
   DiffResults results = Begun(config, a, b);
   Player on_a = MakePlayer(config, a, results.control);
   Player on_b = MakePlayer(config, b, results.control);
+  const Secrets secrets{credentials, a, b};
   for (PropertyKind kind : config.properties) {
     std::string name(PropertyName(kind));
     if (kind == PropertyKind::kRateLimit && !results.control) {
@@ -287,7 +308,7 @@ Result<DiffResults, RunError> RunDiff(const DiffConfig& config, const DiffTarget
     for (int h = 0; h < config.runs && !results.stopped; ++h) {
       auto steps = DiffHistory(config, kind, h, results.control);
       if (!steps) return Failure{steps.error()};
-      if (auto played = PlayBoth(on_a, on_b, *steps, kind, h + 1, credentials, results); !played)
+      if (auto played = PlayBoth(on_a, on_b, *steps, kind, h + 1, secrets, results); !played)
         return Failure{played.error()};
       if (config.progress) {
         config.progress(results.histories, static_cast<std::int64_t>(results.differences.size()));
@@ -304,7 +325,8 @@ Result<DiffResults, RunError> DiffSteps(const DiffConfig& config, const std::vec
   results.properties = {std::string(PropertyName(kind))};
   Player on_a = MakePlayer(config, a, results.control);
   Player on_b = MakePlayer(config, b, results.control);
-  if (auto played = PlayBoth(on_a, on_b, steps, kind, 1, credentials, results); !played)
+  const Secrets secrets{credentials, a, b};
+  if (auto played = PlayBoth(on_a, on_b, steps, kind, 1, secrets, results); !played)
     return Failure{played.error()};
   return results;
 }

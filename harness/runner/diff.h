@@ -114,6 +114,10 @@ void to_json(nlohmann::json& j, const DiffResults& r);
 Result<std::vector<Step>, RunError> DiffHistory(const DiffConfig& config, PropertyKind kind,
                                                 int index, bool control);
 
+// Every text of the results (and of an error) holds placeholders instead of the credential and
+// either target's control token (client::HideCredentials, client::HideSecret), replaced before
+// the text is cut to size.
+//
 // Run every property's histories against A and then B, each with a fresh Driver, and compare
 // the outcomes of each step's own API requests pairwise (not the driver's probes, whose
 // requests depend on earlier answers). Histories use the control extension only when both

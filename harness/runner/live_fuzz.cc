@@ -224,8 +224,13 @@ std::string OutcomeOf(const protocol::Answer& a) {
   return "unreadable answer";
 }
 
-std::string AnswerText(const protocol::HttpResponse& r) {
-  return "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 2048);
+// Status and body, cut to 2 KB. An answer may echo the credential or the control token: they
+// are hidden before the cut, which could leave a piece that no later hiding would recognise.
+std::string AnswerText(const protocol::HttpResponse& r, const protocol::Credentials& credentials,
+                       const std::string& control_token) {
+  std::string body = client::HideSecret(client::HideCredentials(r.body, credentials), control_token,
+                                        client::kControlTokenPlaceholder);
+  return "HTTP " + std::to_string(r.status) + " " + body.substr(0, 2048);
 }
 
 // Credentials of the same shape that are not the real ones (a token only when there is one).
@@ -425,7 +430,9 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
                   const HttpRequest& request, const protocol::HttpResponse* response) {
     if (++result.finding_counts[c] > 3 || result.findings.size() >= cfg.max_saved) return;
     result.findings.push_back({c, std::move(message), mutation, signed_ok, request,
-                               response != nullptr ? AnswerText(*response) : "no answer"});
+                               response != nullptr
+                                   ? AnswerText(*response, credentials, cfg.control_token)
+                                   : "no answer"});
   };
 
   // Sends one request and judges its answer, if it got one (the caller judges a transport error).

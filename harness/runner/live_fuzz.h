@@ -50,7 +50,7 @@ struct LiveFinding {
   std::string mutation;           // what was done to the template, for people
   bool signed_correctly = false;  // replay re-signs it with a fresh timestamp when true
   protocol::HttpRequest request;  // as sent
-  std::string answer;             // status and body, cut to 2 KB
+  std::string answer;  // status and body, cut to 2 KB; credential and control token hidden
 };
 
 struct LiveFuzzResult {

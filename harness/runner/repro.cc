@@ -554,7 +554,8 @@ for url in "$target" $control_target; do
     usage_error "plain http to $url_host, which is not a loopback address, would carry credentials in clear text: use https (or DJ_INSECURE_HTTP=1 on a network you trust)"
   fi
 done
-if [[ -n $control_target && $control_token_needed == 1 && -z ${DJ_CONTROL_TOKEN:-} ]]; then
+DJ_CONTROL_TOKEN=${DJ_CONTROL_TOKEN:-${DJHARNESS_CONTROL_TOKEN:-}}
+if [[ -n $control_target && $control_token_needed == 1 && -z $DJ_CONTROL_TOKEN ]]; then
   usage_error "the control extension of this target needs a token: set DJ_CONTROL_TOKEN"
 fi
 if [[ -z $control_target ]]; then
@@ -1050,7 +1051,8 @@ std::string ReproScript(const std::vector<Step>& steps, const ReproTarget& targe
 #                        second_credential_needed=1 below (RL-4 histories)
 #   DJ_TARGET            the API endpoint instead of the recorded one
 #   DJ_CONTROL_TARGET    the control extension's endpoint (default: as recorded below)
-#   DJ_CONTROL_TOKEN     the control token, when the target needs one
+#   DJ_CONTROL_TOKEN     the control token, when the target needs one (default: the
+#                        harness's DJHARNESS_CONTROL_TOKEN); never written anywhere
 #   DJ_TIMESTAMP_MARGIN  the timestamp faults are sent at 300 -/+ this many seconds (default 5)
 #   DJ_MAX_TIME          seconds curl may spend on one request (default 60)
 #   DJ_CURL_URL_LIMIT    a longer path and query is sent with curl -G (default 100000)

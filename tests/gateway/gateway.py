@@ -262,6 +262,8 @@ class Gateway:
         else:
             answer = self.forward(req)
             self.count("forwarded" if answer.status != 502 else "upstream_failed")
+            if o.echo_secrets and echo_secrets(answer, req):
+                self.count("echoed")
         close_by_flag = o.close or (o.keepalive_max and served >= o.keepalive_max)
         close = (close_by_flag or answer.status == 502
                  or (req.header("Connection") or "").lower() == "close"
@@ -370,6 +372,31 @@ class Gateway:
             sock.sendall(head + body)
 
 
+def echo_secrets(answer, req):
+    """--echo-secrets: what the request carried of its credentials, in its error answer's
+    message (an API error envelope's Response.Error.Message, or a control answer's Error).
+    True when the answer was one of those."""
+    try:
+        document = json.loads(answer.body)
+    except ValueError:
+        return False
+    if not isinstance(document, dict):
+        return False
+    response = document.get("Response")
+    error = response.get("Error") if isinstance(response, dict) else None
+    sent = " ".join("%s=%s" % (name, req.header(name) or "") for name in
+                    ("Authorization", "X-TC-Token", "X-Conformance-Token"))
+    sent += " target=%s body=%s" % (req.target, req.body.decode("latin-1"))
+    if isinstance(error, dict) and isinstance(error.get("Message"), str):
+        error["Message"] += " (you sent: %s)" % sent
+    elif isinstance(document.get("Error"), str):
+        document["Error"] += " (you sent: %s)" % sent
+    else:
+        return False
+    answer.body = json.dumps(document).encode()
+    return True
+
+
 def is_json(name, value):
     return (name.lower() == "content-type" and
             value.split(";")[0].strip().lower() == "application/json")
@@ -438,6 +465,10 @@ def parse_args(argv):
     p.add_argument("--limit-others", type=int, default=0, metavar="N",
                    help="answer actions other than DeleteJob over N per second per action "
                         "with the RequestLimitExceeded envelope, without forwarding them")
+    p.add_argument("--echo-secrets", action="store_true",
+                   help="append the request's Authorization, X-TC-Token and X-Conformance-Token "
+                        "headers, request target and body to the message of every error answer "
+                        "(a server that echoes credentials)")
     p.add_argument("--reset-all", action="store_true",
                    help="accept every connection and reset it at once (a hostile peer)")
     options = p.parse_args(argv)

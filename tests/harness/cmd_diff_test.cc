@@ -3,13 +3,12 @@
 // either.
 #include <gtest/gtest.h>
 
-#include <iostream>
 #include <set>
-#include <sstream>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/setup.h"
 #include "harness/mock/http_server.h"
+#include "tests/harness/cli_capture.h"
 #include "tests/testing/temp_dir.h"
 
 namespace dj::cli {
@@ -32,28 +31,11 @@ struct Served {
   mock::MockHttpServer server;
 };
 
-struct Ran {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using testing::Ran;
 
 // Run `djharness diff ARGS` in this process, with stdout and stderr captured.
-Ran Diff(std::vector<std::string> args) {
-  Ran ran;
-  auto flags = ParseFlags("diff", args);
-  EXPECT_TRUE(flags.ok()) << flags.error();
-  if (!flags.ok()) return ran;
-  std::ostringstream out;
-  std::ostringstream err;
-  std::streambuf* saved_out = std::cout.rdbuf(out.rdbuf());
-  std::streambuf* saved_err = std::cerr.rdbuf(err.rdbuf());
-  ran.exit_code = RunDiff(*flags);
-  std::cout.rdbuf(saved_out);
-  std::cerr.rdbuf(saved_err);
-  ran.out = out.str();
-  ran.err = err.str();
-  return ran;
+Ran Diff(const std::vector<std::string>& args) {
+  return testing::RunCaptured("diff", args, RunDiff);
 }
 
 std::vector<std::string> Args(const std::string& a, const std::string& b,

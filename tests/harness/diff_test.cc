@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "tests/harness/echo_target.h"
 #include "tests/harness/mock_fixture.h"
 #include "tests/harness/silent_target.h"
 
@@ -119,6 +120,72 @@ TEST(Diff, AFixedHistoryDiffersOnlyInTheSecondDelete) {
   ASSERT_EQ(r->diffed.size(), 1U);
   EXPECT_EQ(r->diffed[0].history, 1);
   EXPECT_EQ(r->diffed[0].steps, steps);
+}
+
+// A fixed history that differs in its second DeleteJob, in `style`.
+std::vector<Step> SecondDelete(const std::string& id, protocol::Style style) {
+  model::Job job;
+  job.id = id;
+  job.state = model::State::kSucceed;
+  auto call = [style](model::ApiRequest request) {
+    return Step(ApiCall{std::move(request), style, Encoding{}, WireFault::kNone});
+  };
+  return {CreateJob{job}, call(model::DeleteJobRequest(id)), call(model::DeleteJobRequest(id))};
+}
+
+// Both mocks with the sentinel credential and a control token.
+mock::MockConfig SentinelConfig(mock::FaultSet faults = {}) {
+  mock::MockConfig c = Config(std::move(faults));
+  c.credentials = {
+      {testing::kSentinelCredentials.secret_id, testing::kSentinelCredentials.secret_key, ""}};
+  c.control_token = testing::kSentinelControlToken;
+  return c;
+}
+
+TEST(Diff, NoPieceOfACredentialOrControlTokenThatAnAnswerEchoesIsInTheResults) {
+  MockFixture a(Via::kInProcess, SentinelConfig());
+  MockFixture b(Via::kInProcess, SentinelConfig({mock::Fault::kSecondDeleteSucceeds}));
+  // A's error answers echo the request's credential parts, the key and the control token, each
+  // at 40 offsets: some copy straddles the cut at kDiffBodyLimit.
+  testing::EchoTarget echo(
+      a.target(), {testing::kSentinelCredentials.secret_key, testing::kSentinelControlToken});
+  const std::string& token = testing::kSentinelControlToken;
+  for (auto style :
+       {protocol::Style::kApi3Post, protocol::Style::kQueryGet, protocol::Style::kFormPost}) {
+    auto r =
+        DiffSteps(SmallDiff(1, 1), SecondDelete("job-echo0001", style), PropertyKind::kHistories,
+                  DiffTarget{&echo, &echo, token, "A"},
+                  DiffTarget{&b.target(), &b.target(), token, "B"}, testing::kSentinelCredentials);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->differences.size(), 1U) << protocol::StyleName(style);
+    std::string text = nlohmann::json(*r).dump();
+    EXPECT_EQ(testing::SentinelPiecesIn(text), std::vector<std::string>{}) << text;
+    // The echo is there, with placeholders: the check above saw what it checks.
+    const std::string& body = r->differences[0].a.body;
+    for (const char* placeholder : {"DJHARNESS-SECRET-KEY", "DJHARNESS-CONTROL-TOKEN"}) {
+      EXPECT_NE(body.find(placeholder), std::string::npos) << body;
+    }
+    EXPECT_NE(body.find("DJHARNESS-SECRET-ID"), std::string::npos) << body;
+    EXPECT_NE(body.find("DJHARNESS-SESSION-TOKEN"), std::string::npos) << body;
+  }
+}
+
+TEST(Diff, AControlErrorThatEchoesTheTokenDoesNotPrintIt) {
+  MockFixture a(Via::kInProcess, SentinelConfig());
+  testing::EchoTarget echo(a.target(), {});
+  // The mock wants another token: its refusal, echoed, holds the one sent.
+  DiffTarget wrong{&echo, &echo, testing::kSentinelControlToken + "Wrong", "A"};
+  MockFixture b(Via::kInProcess, SentinelConfig());
+  auto r = DiffSteps(SmallDiff(1, 1), SecondDelete("job-echo0002", protocol::Style::kApi3Post),
+                     PropertyKind::kHistories, wrong,
+                     DiffTarget{&b.target(), &b.target(), testing::kSentinelControlToken, "B"},
+                     testing::kSentinelCredentials);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().exit_code, 3);
+  EXPECT_EQ(testing::SentinelPiecesIn(r.error().message), std::vector<std::string>{})
+      << r.error().message;
+  EXPECT_NE(r.error().message.find("DJHARNESS-CONTROL-TOKEN"), std::string::npos)
+      << r.error().message;
 }
 
 // Where A (correct) and B (second-delete-succeeds) must differ, from A's answers and the fault

@@ -8,6 +8,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/setup.h"
 #include "harness/runner/diff.h"
+#include "tests/testing/environment.h"
 
 namespace dj::cli {
 namespace {
@@ -248,6 +249,20 @@ TEST(Flags, AnUnknownFlagIsNamedWithTheNearestAndEveryFlagOfTheCommand) {
   EXPECT_EQ(far.error(), "unknown flag --everything; `djharness faults` takes no flags");
   EXPECT_EQ(Parse("mock", {"--port"}).error(),
             "--port needs a value N: an integer from 0 to 65535");
+}
+
+TEST(MockConfigFromFlags, TheControlTokenMayComeFromTheEnvironmentWithControl) {
+  cli::Environment env = testing::FakeEnvironment({{"DJHARNESS_CONTROL_TOKEN", "from-env"}});
+  auto with = MockConfigFromFlags(*Parse("mock", {"--control"}), env);
+  ASSERT_TRUE(with.ok()) << with.error();
+  EXPECT_EQ(with->control_token, "from-env");
+  auto flag = MockConfigFromFlags(*Parse("mock", {"--control", "--control-token", "t"}), env);
+  ASSERT_TRUE(flag.ok()) << flag.error();
+  EXPECT_EQ(flag->control_token, "t");
+  // Without the extension the variable is not for the mock: no error, no token.
+  auto without = MockConfigFromFlags(*Parse("mock", {}), env);
+  ASSERT_TRUE(without.ok()) << without.error();
+  EXPECT_EQ(without->control_token, "");
 }
 
 TEST(MockConfigFromFlags, DefaultsAreSafe) {

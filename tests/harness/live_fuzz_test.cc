@@ -15,6 +15,7 @@
 #include "harness/protocol/http_wire.h"
 #include "harness/runner/steps.h"
 #include "models/api_model.h"
+#include "tests/harness/echo_target.h"
 #include "tests/harness/silent_target.h"
 
 namespace dj::run {
@@ -130,6 +131,39 @@ TEST(LiveFuzz, EnvelopeFaultsAreFoundUnderTheirClauses) {
     ASSERT_FALSE(r.findings.empty());
     EXPECT_FALSE(r.findings.front().request.method.empty());
   }
+}
+
+TEST(LiveFuzz, AFindingsAnswerHoldsNoPieceOfWhatTheTargetEchoes) {
+  const protocol::Credentials& creds = testing::kSentinelCredentials;
+  mock::MockConfig config;
+  config.control = true;
+  config.control_token = testing::kSentinelControlToken;
+  config.faults = {mock::Fault::kErrorsNot200};
+  config.credentials = {{creds.secret_id, creds.secret_key, ""}};
+  mock::MockService service(
+      config, [] { return kNow; }, [] { return std::int64_t{0}; });
+  client::InProcessTarget inner(service);
+  // Error answers echo the request's credential, the key and the control token at 40 offsets
+  // each: some copy straddles the cut of LiveFinding::answer.
+  testing::EchoTarget echo(inner, {creds.secret_key, testing::kSentinelControlToken});
+  FakeTime time;
+  LiveFuzzConfig c;
+  c.corpus = Corpus();
+  c.max_requests = 100;
+  c.max_seconds = 1e9;
+  c.control_token = testing::kSentinelControlToken;
+  time.Into(c);
+  LiveFuzzResult r = FuzzLive(echo, &echo, creds, c);
+  ASSERT_FALSE(r.fatal) << *r.fatal;
+  ASSERT_FALSE(r.findings.empty());
+  bool echoed = false;
+  for (const LiveFinding& f : r.findings) {
+    EXPECT_EQ(testing::SentinelPiecesIn(f.answer + f.message + f.mutation),
+              std::vector<std::string>{})
+        << f.answer;
+    echoed = echoed || f.answer.find("DJHARNESS-SECRET-KEY") != std::string::npos;
+  }
+  EXPECT_TRUE(echoed) << "no finding's answer held the echo: the check above saw nothing";
 }
 
 // An independent reading of "names a job": the lenient grammar, case-insensitive, in the

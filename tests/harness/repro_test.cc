@@ -483,6 +483,11 @@ TEST(ReproScript, AControlTokenIsReadFromTheEnvironment) {
   EXPECT_EQ(run.Outcomes(), std::vector<std::string>{"success"}) << run.Context();
   EXPECT_EQ(run.script.find("control-token-1"), std::string::npos);
 
+  // The harness's own variable, when the script's is not set.
+  run = Replay(mock, steps, {"DJHARNESS_CONTROL_TOKEN=control-token-1"}, target);
+  ASSERT_EQ(run.exit_code, 0) << run.Context();
+  EXPECT_EQ(run.Outcomes(), std::vector<std::string>{"success"}) << run.Context();
+
   run = Replay(mock, steps, {}, target);
   EXPECT_EQ(run.exit_code, 2) << run.Context();
   EXPECT_NE(run.err.find("DJ_CONTROL_TOKEN"), std::string::npos) << run.Context();

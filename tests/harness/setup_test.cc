@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "tests/harness/mock_fixture.h"
 #include "tests/testing/environment.h"
 
@@ -96,6 +98,41 @@ TEST(MakeSetup, TheEnvironmentsCredentialTokenAndRegionReachALiveTarget) {
   // What an answer echoes is hidden in what the harness writes.
   EXPECT_EQ(s->Hide(std::string("token ") + kToken + ", id " + std::string(mock::kDefaultSecretId)),
             "token DJHARNESS-SESSION-TOKEN, id DJHARNESS-SECRET-ID");
+}
+
+TEST(MakeSetup, TheControlTokenComesFromTheEnvironmentUnlessTheFlagGivesOne) {
+  const std::string token = "controlTokenOnlyInTheEnvironment";
+  mock::MockConfig config = testing::ControlConfig();
+  config.control_token = token;
+  testing::MockFixture mock(testing::Via::kHttp, config);
+  auto make = [&mock](std::vector<std::string> args, std::map<std::string, std::string> vars) {
+    args.insert(args.end(), {"--target", mock.target().Name()});
+    vars.insert({{"TENCENTCLOUD_SECRET_ID", std::string(mock::kDefaultSecretId)},
+                 {"TENCENTCLOUD_SECRET_KEY", std::string(mock::kDefaultSecretKey)}});
+    auto flags = ParseFlags("run", args);
+    EXPECT_TRUE(flags.ok()) << flags.error();
+    return MakeSetup(*flags, "run", "", testing::FakeEnvironment(std::move(vars)));
+  };
+  // Only in the environment: the probe carries it, and the mock, which requires it, answers.
+  auto s = make({}, {{"DJHARNESS_CONTROL_TOKEN", token}});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->control_token, token);
+  ASSERT_NE(s->control, nullptr);
+  EXPECT_EQ(s->Hide("echoed " + token), "echoed DJHARNESS-CONTROL-TOKEN");
+  // Nowhere: refused, and the message names both sources.
+  auto none = make({}, {});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().exit_code, kExitUsage);
+  EXPECT_NE(none.error().message.find("--control-token or DJHARNESS_CONTROL_TOKEN"),
+            std::string::npos)
+      << none.error().message;
+  // The flag wins over the environment, even when it is wrong.
+  auto flag = make({"--control-token", "wrong"}, {{"DJHARNESS_CONTROL_TOKEN", token}});
+  ASSERT_FALSE(flag.ok());
+  EXPECT_EQ(flag.error().exit_code, kExitUsage);
+  auto right = make({"--control-token", token}, {{"DJHARNESS_CONTROL_TOKEN", "wrong"}});
+  ASSERT_TRUE(right.ok()) << right.error().message;
+  EXPECT_EQ(right->control_token, token);
 }
 
 TEST(MakeSetup, TheEmbeddedMockKeepsItsOwnCredentialAndTheRegionFlag) {
