@@ -614,7 +614,7 @@ std::vector<Finding> Driver::SettleTerminate() {
 }
 
 std::vector<Finding> Driver::Canary(const std::string& after, const std::string& silent,
-                                   bool& answered) {
+                                   bool& answered, bool after_envelope) {
   client::Exchange p = Send(Probing(model::DescribeJobRequest(planted::kCanaryId)));
   answered = !p.transport_error;
   std::vector<Finding> found;
@@ -625,10 +625,14 @@ std::vector<Finding> Driver::Canary(const std::string& after, const std::string&
     found.push_back({Clause::kRobAlive, silent + ": " + p.transport_error->message});
   } else if (IsLimitAnswer(p)) {
     Check(Clause::kRobAlive);  // it answered; backing off did not end the refusals (fatal_)
-  } else if (!p.answer.json_envelope) {
+  } else if (!p.answer.json_envelope && after_envelope) {
     Check(Clause::kRobAlive);
     found.push_back({Clause::kRobAlive,
                      "the canary after " + after + " got no envelope: " + p.answer.parse_problem});
+  } else if (!p.answer.json_envelope) {
+    // The request before it got no envelope either: one envelope defect, not a broken target.
+    Check(Clause::kRobAlive);
+    found = JudgeProbeAnswer(model::Action::kDescribeJob, p);
   } else {
     Check(Clause::kRobAlive);
     found = JudgeProbeAnswer(model::Action::kDescribeJob, p);
@@ -653,8 +657,8 @@ std::vector<Finding> Driver::AfterNoAnswer(const ApiCall& call, const client::Ex
   std::string what = "no answer to " + std::string(model::ActionName(call.request.action)) +
                      " (" + x.transport_error->message + ")";
   bool answered = false;
-  std::vector<Finding> found = Canary(
-      "a request that got no answer", what + ", and none to the canary after it", answered);
+  std::vector<Finding> found = Canary("a request that got no answer",
+                                     what + ", and none to the canary after it", answered, false);
   if (answered) {
     trace_[own].note =
         "not judged: the canary after it was answered, so a front end may have refused the "
@@ -712,7 +716,8 @@ std::vector<Finding> Driver::Probe(const ApiCall& call, const client::Exchange& 
     // ROB-1: after a malformed request the target still answers, and answers right.
     bool answered = false;
     std::vector<Finding> found =
-        Canary("the request", "no answer to the canary after the request", answered);
+        Canary("the request", "no answer to the canary after the request", answered,
+               x.answer.json_envelope);
     out.insert(out.end(), found.begin(), found.end());
   }
 

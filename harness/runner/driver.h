@@ -283,9 +283,10 @@ class Driver {
   std::vector<Finding> AfterNoAnswer(const ApiCall& call, const client::Exchange& x);
   // ROB-1's canary DescribeJob of planted::kCanaryId (ID-4 when the history did not make it),
   // recorded in the trace. `silent` opens the finding when it gets no answer, `after` names
-  // what it follows; `answered` says whether it got an HTTP answer.
+  // what it follows; `answered` says whether it got an HTTP answer. A canary answer without an
+  // envelope is ROB-1 only when what it follows had one (`after_envelope`), else ENV-1.
   std::vector<Finding> Canary(const std::string& after, const std::string& silent,
-                              bool& answered);
+                              bool& answered, bool after_envelope = true);
   // Move the model by the observed answer.
   void Observe(const ApiCall& call, const client::Exchange& x);
   // After a TerminateJob with several plausible effects (model::TerminatedJobs): a DescribeJob
