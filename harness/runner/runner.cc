@@ -507,6 +507,7 @@ GenModel InitialModel(const RunConfig& config, bool control) {
   m.styles = config.styles;
   m.credentials = 1 + static_cast<int>(config.driver.more_credentials.size());
   m.threads = config.threads;
+  m.delete_limit = config.driver.JudgedLimitOf(model::Action::kDeleteJob);
   return m;
 }
 
@@ -804,11 +805,9 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   return results;
 }
 
-Result<std::optional<Finding>, RunError> ReplayHistory(const json& steps,
-                                                       const DriverConfig& config,
-                                                       client::Target& target,
-                                                       client::Target* control,
-                                                       const protocol::Credentials& credentials) {
+Result<std::optional<Finding>, RunError> ReplayHistory(
+    const json& steps, const DriverConfig& config, client::Target& target, client::Target* control,
+    const protocol::Credentials& credentials, const std::string& only) {
   std::vector<Step> parsed;
   try {
     parsed = steps.get<std::vector<Step>>();
@@ -816,9 +815,8 @@ Result<std::optional<Finding>, RunError> ReplayHistory(const json& steps,
     return Failure{RunError{2, std::string("the recorded history cannot be read: ") + e.what()}};
   }
   const std::set<std::string> none;
-  const std::string all;
-  Rerun r =
-      RunFixed(parsed, ClauseFilter{none, all, std::nullopt}, target, control, credentials, config);
+  Rerun r = RunFixed(parsed, ClauseFilter{none, only, std::nullopt}, target, control, credentials,
+                     config);
   if (r.fatal) return Failure{RunError{3, *r.fatal}};
   return r.finding;
 }

@@ -76,13 +76,14 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
                                                  const protocol::Credentials& credentials);
 
 // Re-run one recorded history from a reset target: the first finding of a judged clause it
-// produces (as when it was recorded), std::nullopt when it breaks nothing now, or why it could
-// not run.
+// produces (as when it was recorded; `only` as RunConfig::only), std::nullopt when it breaks
+// nothing now, or why it could not run.
 Result<std::optional<Finding>, RunError> ReplayHistory(const nlohmann::json& steps,
                                                        const DriverConfig& config,
                                                        client::Target& target,
                                                        client::Target* control,
-                                                       const protocol::Credentials& credentials);
+                                                       const protocol::Credentials& credentials,
+                                                       const std::string& only = "");
 
 // What cleanup did with the jobs of a ledger.
 struct CleanupReport {
