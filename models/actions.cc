@@ -37,6 +37,11 @@ std::vector<std::string_view> Split(std::string_view list) {
 
 std::string_view ActionName(Action a) { return Row(a).name; }
 int DefaultLimitPerSecond(Action a) { return Row(a).limit; }
+
+int LimitOf(const Limits& limits, Action a) {
+  auto it = limits.find(a);
+  return it != limits.end() ? it->second : DefaultLimitPerSecond(a);
+}
 bool Mutates(Action a) { return Row(a).mutates; }
 
 std::optional<Action> ActionFromName(std::string_view name) {

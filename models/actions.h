@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,10 @@ std::string_view ActionName(Action a);
 std::optional<Action> ActionFromName(std::string_view name);
 // Requests per second the reference mock allows by default; 0 means unlimited (target-contract §3).
 int DefaultLimitPerSecond(Action a);
+// Requests per second by action as configured (`--limit ACTION=N`); an action absent from the
+// map has its DefaultLimitPerSecond.
+using Limits = std::map<Action, int>;
+int LimitOf(const Limits& limits, Action a);
 // True for the actions whose success can create, change or remove a job: SubmitJob,
 // TerminateJob, DeleteJob.
 bool Mutates(Action a);

@@ -165,6 +165,29 @@ void from_json(const json& j, Schedule& s) {
   s.requests = j.at("requests").get<std::vector<ScheduleEntry>>();
 }
 
+void to_json(json& j, const Judging& g) {
+  j = {{"region", g.region},
+       {"limits", g.limits},
+       {"rate_slack", g.rate_slack},
+       {"rate_margin_ms", g.rate_margin_ms},
+       {"skew_margin_s", g.skew_margin_s},
+       {"only", g.only},
+       {"timeout_ms", g.timeout_ms},
+       {"max_answer_mib", g.max_answer_mib},
+       {"faults", g.faults}};
+}
+void from_json(const json& j, Judging& g) {
+  g.region = j.at("region").get<std::string>();
+  g.limits = j.at("limits").get<std::map<std::string, int>>();
+  g.rate_slack = j.at("rate_slack").get<int>();
+  g.rate_margin_ms = j.at("rate_margin_ms").get<std::int64_t>();
+  g.skew_margin_s = j.at("skew_margin_s").get<std::int64_t>();
+  g.only = j.at("only").get<std::string>();
+  g.timeout_ms = j.at("timeout_ms").get<std::int64_t>();
+  g.max_answer_mib = j.at("max_answer_mib").get<std::int64_t>();
+  g.faults = j.at("faults").get<std::vector<std::string>>();
+}
+
 void to_json(json& j, const Results& r) {
   j = {{"tool", r.tool},
        {"version", r.version},
@@ -206,6 +229,7 @@ void to_json(json& j, const Results& r) {
                          {"uncertainty_s", r.target_clock->uncertainty_s},
                          {"requests", r.target_clock->requests}};
   }
+  if (r.judging) j["judging"] = *r.judging;
 }
 void from_json(const json& j, Results& r) {
   r.tool = j.at("tool").get<std::string>();
@@ -244,6 +268,7 @@ void from_json(const json& j, Results& r) {
         clock->at("offset_s").get<std::int64_t>(), clock->at("source").get<std::string>(),
         clock->at("uncertainty_s").get<std::int64_t>(), clock->at("requests").get<int>()};
   }
+  if (auto judging = j.find("judging"); judging != j.end()) r.judging = judging->get<Judging>();
 }
 
 Result<Results> ResultsFromText(std::string_view text) {

@@ -117,6 +117,22 @@ struct Schedule {
   friend bool operator==(const Schedule&, const Schedule&) = default;
 };
 
+// What the run's judgement depended on besides the profile and styles (Results keeps those at
+// its top level), as `djharness replay` restores it. `limits` has every action, by wire name.
+struct Judging {
+  std::string region;
+  std::map<std::string, int> limits;  // requests per second; 0 = unlimited
+  int rate_slack = 1;
+  std::int64_t rate_margin_ms = 50;
+  std::int64_t skew_margin_s = 5;
+  std::string only;  // the --only glob; empty = every clause
+  std::int64_t timeout_ms = 10000;
+  std::int64_t max_answer_mib = 16;
+  std::vector<std::string> faults;  // planted in the in-process mock
+
+  friend bool operator==(const Judging&, const Judging&) = default;
+};
+
 struct Results {
   std::string tool = "djharness";
   std::string version;
@@ -156,6 +172,8 @@ struct Results {
     friend bool operator==(const TargetClock&, const TargetClock&) = default;
   };
   std::optional<TargetClock> target_clock;
+  // Absent from results files written before it was recorded.
+  std::optional<Judging> judging;
   std::string api_version = "2017-03-12";
   std::vector<DeleteCell> delete_cells;
   std::vector<HistoryRow> history_rows;  // every history, in the order run
@@ -183,6 +201,8 @@ void to_json(nlohmann::json& j, const ScheduleEntry& e);
 void from_json(const nlohmann::json& j, ScheduleEntry& e);
 void to_json(nlohmann::json& j, const Schedule& s);
 void from_json(const nlohmann::json& j, Schedule& s);
+void to_json(nlohmann::json& j, const Judging& g);
+void from_json(const nlohmann::json& j, Judging& g);
 void to_json(nlohmann::json& j, const Results& r);
 void from_json(const nlohmann::json& j, Results& r);
 

@@ -132,6 +132,9 @@ int RunDiff(const ParsedFlags& flags) {
                                   : std::random_device{}() % 1000000000ULL;
   config.driver.seed = config.seed;
   config.driver.region = flags.Get("region", "ap-guangzhou");
+  auto limits = LimitsFromFlags(flags);
+  if (!limits) return fail({kExitUsage, limits.error()});
+  config.driver.limits = *limits;
 
   std::vector<std::string> targets = flags.All("target");
   std::vector<std::string> controls = flags.All("control");
@@ -170,6 +173,7 @@ int RunDiff(const ParsedFlags& flags) {
     if (sides[i]) continue;
     mock::MockConfig mock_config;
     mock_config.credentials = {*credentials};
+    mock_config.limits = config.driver.limits;
     sides[i] = EmbeddedMock(std::move(mock_config));
   }
   run::DiffTarget a{sides[0]->target.get(), sides[0]->control, sides[0]->control_token,

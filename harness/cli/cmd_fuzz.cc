@@ -90,6 +90,7 @@ int RunFuzz(const ParsedFlags& flags) {
   config.max_seconds = static_cast<double>(*max_time);
   config.seed = static_cast<std::uint64_t>(*seed);
   config.region = setup->region;
+  config.limits = setup->limits;
   config.control_token = setup->control_token;
   config.wall_seconds = setup->WallSeconds();
   fs::path corpus = flags.Get("corpus", "corpora/request_parser/seeds");

@@ -49,22 +49,9 @@ Result<mock::MockConfig> MockConfigFromFlags(const ParsedFlags& flags, const Env
       config.credentials.push_back({ids[i], keys[i], ""});
     }
   }
-  for (const std::string& limit : flags.All("limit")) {
-    std::size_t eq = limit.find('=');
-    auto action = model::ActionFromName(limit.substr(0, eq));
-    if (eq == std::string::npos || !action) {
-      return Failure{"--limit: `" + limit +
-                     "` is not ACTION=N with ACTION one of DeleteJob, DescribeJob, DescribeJobs, "
-                     "SubmitJob, TerminateJob"};
-    }
-    const std::string count = limit.substr(eq + 1);
-    char* end = nullptr;
-    long n = std::strtol(count.c_str(), &end, 10);
-    if (count.empty() || *end != '\0' || n < 0 || n > 1000000) {
-      return Failure{"--limit: `" + limit + "`: N must be an integer from 0 to 1000000"};
-    }
-    config.limits[*action] = static_cast<int>(n);
-  }
+  auto limits = LimitsFromFlags(flags);
+  if (!limits) return Failure{limits.error()};
+  config.limits = std::move(*limits);
   auto foreign = IntFlag(flags, "foreign", 0);
   if (!foreign) return Failure{foreign.error()};
   config.foreign_jobs = *foreign;
@@ -142,6 +129,11 @@ int RunMock(const ParsedFlags& flags) {
                     ? (service.config().control_token.empty() ? "on" : "on, token required")
                     : "off")
             << std::endl;
+  for (const auto& [action, per_second] : service.config().limits) {
+    std::cout << "limit: " << model::ActionName(action) << " "
+              << (per_second > 0 ? std::to_string(per_second) + " per second" : "unlimited")
+              << std::endl;
+  }
   for (mock::Fault f : service.config().faults) {
     std::cout << "planted fault: " << mock::FaultName(f) << " (breaks "
               << model::ClauseId(mock::BrokenClause(f)) << ")" << std::endl;

@@ -109,6 +109,22 @@ void PrintResults(const report::Results& r, const fs::path& results_path, std::o
   }
 }
 
+// What the driver judges the target's limiter by, in a line: each action's limit (DeleteJob's
+// judged, the others' only paced under), the slack and the margins.
+std::string JudgingLine(const run::DriverConfig& driver) {
+  std::string limits;
+  for (model::Action a : model::kAllActions) {
+    if (int n = driver.LimitOf(a); n > 0) {
+      limits += " " + std::string(model::ActionName(a)) + " " + std::to_string(n) + "/s" +
+                (driver.JudgedLimitOf(a) > 0 ? " (RL-*)" : " (paced)");
+    }
+  }
+  return "judging: limits" + (limits.empty() ? std::string(" none") : limits) + ", rate slack " +
+         std::to_string(driver.rate_slack) + ", rate margin " +
+         std::to_string(driver.rate_margin_ms) + " ms, skew margin " +
+         std::to_string(driver.skew_margin_s) + " s";
+}
+
 // --dry-run: the histories the run would send, generated exactly as the run generates them,
 // and what in them changes anything; nothing is sent (not even the control probe, a reset).
 int DryRun(const run::RunConfig& config, const Setup& setup, std::ostream& out) {
@@ -203,37 +219,29 @@ int RunRun(const ParsedFlags& flags) {
   if (!styles) return fail(styles.error());
   config.styles = *styles;
   config.styles_name = flags.Get("style", "both");
-  auto profile = model::ProfileFromName(flags.Get("profile", "strict"));
-  if (!profile) return fail({2, "--profile must be strict or lenient"});
-  config.driver.profile = *profile;
+  if (auto judging = JudgingFromFlags(flags, config.driver); !judging) return fail(judging.error());
   auto runs = Number(flags, "runs", 200);
   auto steps = Number(flags, "max-steps", 40);
-  auto margin = Number(flags, "skew-margin", 5);
   auto seed = Number(flags, "seed", 0);
-  for (const auto* n : {&runs, &steps, &margin, &seed}) {
+  for (const auto* n : {&runs, &steps, &seed}) {
     if (!*n) return fail(n->error());
   }
   config.runs = static_cast<int>(*runs);
   config.max_steps = static_cast<int>(*steps);
   config.examples = !flags.Has("no-examples");
-  config.driver.skew_margin_s = *margin;
   config.seed = flags.Has("seed") ? static_cast<std::uint64_t>(*seed)
                                   : std::random_device{}() % 1000000000ULL;
   config.driver.seed = config.seed;
   config.only = flags.Get("only");
   auto threads = Number(flags, "threads", 8);
-  auto slack = Number(flags, "rate-slack", 1);
-  auto margin_ms = Number(flags, "rate-margin-ms", 50);
   auto rate_runs = Number(flags, "rate-runs", 12);
   auto owned_runs = Number(flags, "owned-runs", 3);
   auto budget = Number(flags, "budget", 0);
   auto replays = Number(flags, "replays", 3);
-  for (const auto* n : {&threads, &slack, &margin_ms, &rate_runs, &owned_runs, &budget, &replays}) {
+  for (const auto* n : {&threads, &rate_runs, &owned_runs, &budget, &replays}) {
     if (!*n) return fail(n->error());
   }
   config.threads = static_cast<int>(*threads);
-  config.driver.rate_slack = static_cast<int>(*slack);
-  config.driver.rate_margin_ms = *margin_ms;
   config.realtime_rate_runs = static_cast<int>(*rate_runs);
   config.owned_runs = static_cast<int>(*owned_runs);
   config.replays = static_cast<int>(*replays);
@@ -282,6 +290,7 @@ int RunRun(const ParsedFlags& flags) {
                                                                   : std::string();
   config.repro.control_token = !setup->control_token.empty();
   config.repro.region = config.driver.region;
+  config.repro.limits = config.driver.limits;
 
   fs::path dir = flags.Get("report-dir", "djharness-report");
   std::error_code ec;
@@ -308,6 +317,7 @@ int RunRun(const ParsedFlags& flags) {
   }
   if (setup->clock) std::cout << ClockLine(*setup) << "\n";
   if (!setup->control_note.empty()) std::cout << setup->control_note << "\n";
+  if (flags.Has("limit")) std::cout << JudgingLine(config.driver) << "\n";
   if (!owned_note.empty()) std::cout << owned_note << "\n";
   if (config.driver.ledger) {
     std::cout << "jobs of the run's own are recorded in " << config.driver.ledger->path().string()
@@ -330,6 +340,7 @@ int RunRun(const ParsedFlags& flags) {
         setup->clock->offset_s, std::string(client::ClockSourceName(setup->clock->source)),
         setup->clock->uncertainty_s, setup->clock->requests};
   }
+  results->judging = JudgingRecord(flags, config, *setup);
   // The target's answers are in the results, and an answer may echo a credential: everything
   // written or printed from here on comes from a copy that holds placeholders instead.
   auto hidden = report::ResultsFromText(
@@ -410,16 +421,20 @@ int RunReplay(const ParsedFlags& flags) {
   auto results = report::ResultsFromText(*text);
   if (!results) return fail({2, flags.positional[0] + ": " + results.error()});
 
-  auto setup = MakeSetup(flags, "replay", results->target);
+  // The run's judging settings, unless given again (WithRecordedJudging).
+  const ParsedFlags judged_as = WithRecordedJudging(flags, *results);
+  run::DriverConfig config;
+  if (auto judging = JudgingFromFlags(judged_as, config); !judging) return fail(judging.error());
+  if (auto styles = StylesFrom(results->styles)) config.probe_style = styles->front();
+  auto setup = MakeSetup(judged_as, "replay", results->target);
   if (!setup) return fail(setup.error());
   auto measured = MeasureTargetClock(*setup);
   if (!measured) return fail(measured.error());
   if (setup->clock) std::cout << ClockLine(*setup) << "\n";
-  run::DriverConfig config;
   config.wall_seconds = setup->WallSeconds();
-  auto profile = model::ProfileFromName(results->profile);
-  config.profile = profile.value_or(model::Profile::kStrict);
   config.region = setup->region;
+  std::cout << "replaying as the run judged: profile " << model::ProfileName(config.profile)
+            << ", region " << config.region << "; " << JudgingLine(config) << "\n";
   config.control_token = setup->control_token;
   config.more_credentials = setup->more_credentials;
 
@@ -430,7 +445,7 @@ int RunReplay(const ParsedFlags& flags) {
     if (!c.failure) continue;
     ++replayed;
     auto found = run::ReplayHistory(c.failure->steps, config, *setup->target, setup->control,
-                                    setup->credentials, c.id);
+                                    setup->credentials, c.id, judged_as.Get("only"));
     if (!found) return fail({found.error().exit_code, setup->Hide(found.error().message)});
     std::string now = *found ? std::string(model::ClauseId((*found)->clause)) : std::string();
     bool fails = now == c.id;

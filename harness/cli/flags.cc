@@ -57,6 +57,14 @@ constexpr Accepts ListOf(NameList names, std::string_view all_word) {
   return {ValueKind::kListOf, 0, 0, names, all_word, {}};
 }
 constexpr Accepts ClauseGlob() { return {ValueKind::kClauseGlob, 0, 0, nullptr, {}, {}}; }
+std::vector<std::string> ActionNames() {
+  std::vector<std::string> out;
+  for (model::Action a : model::kAllActions) out.emplace_back(model::ActionName(a));
+  return out;
+}
+constexpr Accepts ActionLimitValue() {
+  return {ValueKind::kActionLimit, 0, kMaxLimitPerSecond, ActionNames, {}, {}};
+}
 
 constexpr CommandInfo kCommands[] = {
 #define DJ_COMMAND(name, arguments, summary) {name, arguments, summary},
@@ -125,6 +133,9 @@ std::optional<std::string> CheckValue(const FlagInfo& flag, const std::string& v
         if (run::ClauseMatches(value, id)) return std::nullopt;
       }
       return refused + "matches no clause id: " + DescribeAccepts(a, true);
+    case ValueKind::kActionLimit:
+      if (ParseActionLimit(value)) return std::nullopt;
+      return refused + "is not " + DescribeAccepts(a, true);
   }
   return std::nullopt;
 }
@@ -229,8 +240,38 @@ std::string DescribeAccepts(const Accepts& a, bool for_error) {
       if (!for_error) return "a clause id, or a glob of them with * and ? (e.g. DEL-*)";
       return "the ids are " + Joined(ids);
     }
+    case ValueKind::kActionLimit:
+      return "ACTION=N with ACTION one of " + Joined(a.names()) + " and N an integer from " +
+             std::to_string(a.min) + " to " + std::to_string(a.max);
   }
   return "";
+}
+
+std::optional<ActionLimit> ParseActionLimit(std::string_view text) {
+  std::size_t eq = text.find('=');
+  if (eq == std::string_view::npos) return std::nullopt;
+  auto action = model::ActionFromName(text.substr(0, eq));
+  std::string_view digits = text.substr(eq + 1);
+  if (!action || digits.empty() || digits.size() > 7 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  long n = std::strtol(std::string(digits).c_str(), nullptr, 10);
+  if (n > kMaxLimitPerSecond) return std::nullopt;
+  return ActionLimit{*action, static_cast<int>(n)};
+}
+
+Result<model::Limits> LimitsFromFlags(const ParsedFlags& flags) {
+  model::Limits out;
+  for (const std::string& value : flags.All("limit")) {
+    auto limit = ParseActionLimit(value);
+    if (!limit) {
+      return Failure{"--limit: `" + value.substr(0, 80) + "` is not " +
+                     DescribeAccepts(ActionLimitValue(), true)};
+    }
+    out[limit->action] = limit->per_second;
+  }
+  return out;
 }
 
 Result<ParsedFlags> ParseFlags(std::string_view command, const std::vector<std::string>& args) {

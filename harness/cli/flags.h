@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/actions.h"
 #include "models/result.h"
 
 namespace dj::cli {
@@ -24,11 +25,12 @@ inline constexpr int kExitTerminated = 143;   // SIGTERM
 // value (a one-line message naming the flag and what it accepts; main exits 2), and --help and
 // docs/cli.md say what it accepts.
 enum class ValueKind : unsigned char {
-  kAny,         // any text (URLs, files, names the command checks itself)
-  kInteger,     // a decimal integer from min to max
-  kOneOf,       // one of names()
-  kListOf,      // `all_word`, or a comma-separated list of names()
-  kClauseGlob,  // a glob of '*' and '?' that matches at least one clause id
+  kAny,          // any text (URLs, files, names the command checks itself)
+  kInteger,      // a decimal integer from min to max
+  kOneOf,        // one of names()
+  kListOf,       // `all_word`, or a comma-separated list of names()
+  kClauseGlob,   // a glob of '*' and '?' that matches at least one clause id
+  kActionLimit,  // ACTION=N (ParseActionLimit)
 };
 using NameList = std::vector<std::string> (*)();
 struct Accepts {
@@ -62,6 +64,19 @@ Accepts FlagAccepts(std::string_view command, std::string_view name);
 std::optional<long long> IntegerIn(const std::string& text, const Accepts& range);
 // "an integer from 1 to 64", "one of api3, query, both", ...: for help and errors.
 std::string DescribeAccepts(const Accepts& accepts, bool for_error = false);
+
+// One value of --limit: ACTION=N, the action's wire name and requests per second from 0
+// (unlimited) to kMaxLimitPerSecond, in decimal digits; std::nullopt for anything else.
+inline constexpr int kMaxLimitPerSecond = 1000000;
+struct ActionLimit {
+  model::Action action = model::Action::kDeleteJob;
+  int per_second = 0;
+};
+std::optional<ActionLimit> ParseActionLimit(std::string_view text);
+// The limits of every --limit given (the last one of an action wins); an action not named keeps
+// its actions.def default (model::LimitOf). Fails naming the flag on a value ParseActionLimit
+// refuses.
+Result<model::Limits> LimitsFromFlags(const ParsedFlags& flags);
 
 // A row of commands.def or flags.def, for the reference (docs/cli.md).
 struct CommandInfo {

@@ -116,6 +116,7 @@ Result<std::vector<run::PropertyKind>, run::RunError> PropertiesFrom(
 Setup EmbeddedMock(mock::MockConfig config) {
   config.control = true;
   Setup s;
+  s.limits = config.limits;
   s.credentials = config.credentials.front();
   s.more_credentials.assign(config.credentials.begin() + 1, config.credentials.end());
   s.embedded = std::make_unique<mock::MockService>(std::move(config));
@@ -176,13 +177,13 @@ std::function<std::int64_t()> Setup::WallSeconds() const {
 
 Result<client::ClockEstimate, run::RunError> MeasureClock(
     client::Target& target, const protocol::Credentials& credentials, const std::string& region,
-    const std::function<std::string(std::string)>& hide) {
+    const std::function<std::string(std::string)>& hide, const model::Limits& limits) {
   client::ClockProbeConfig config;
   config.probe = model::DescribeJobRequest(run::planted::kCanaryId);
   config.region = region;
   client::Pacer pacer(0.9, nullptr, nullptr, InterruptFlag());
   model::RateKey key{credentials.secret_id, model::Action::kDescribeJob, region};
-  int limit = model::DefaultLimitPerSecond(model::Action::kDescribeJob);
+  int limit = model::LimitOf(limits, model::Action::kDescribeJob);
   config.pace = [&] { pacer.Acquire(key, limit); };
   auto estimate = client::EstimateTargetClock(target, credentials, config);
   if (int code = InterruptExitCode(); code != 0) {
@@ -195,8 +196,9 @@ Result<client::ClockEstimate, run::RunError> MeasureClock(
 
 Result<bool, run::RunError> MeasureTargetClock(Setup& setup) {
   if (setup.embedded) return true;
-  auto estimate = MeasureClock(*setup.target, setup.credentials, setup.region,
-                               [&setup](std::string text) { return setup.Hide(std::move(text)); });
+  auto estimate = MeasureClock(
+      *setup.target, setup.credentials, setup.region,
+      [&setup](std::string text) { return setup.Hide(std::move(text)); }, setup.limits);
   if (!estimate) return Failure{estimate.error()};
   setup.clock = *estimate;
   return true;
@@ -256,6 +258,9 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
   if (!http) return Failure{http.error()};
   s.read_timeout_ms = http->read_timeout_ms;
   s.control_token = ControlTokenFromFlags(flags, env);
+  auto limits = LimitsFromFlags(flags);
+  if (!limits) return Failure{run::RunError{kExitUsage, limits.error()}};
+  s.limits = *limits;
 
   auto url = TargetUrlFromFlags(flags, default_target == kEmbeddedTargetName ? "" : default_target);
   if (!url) return Failure{url.error()};
@@ -268,6 +273,7 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
             run::RunError{2, "--fault: unknown fault `" + name + "` (see djharness faults)"}};
       config.faults.insert(*fault);
     }
+    config.limits = s.limits;
     Setup embedded = EmbeddedMock(std::move(config));
     embedded.region = flags.Get("region", kDefaultRegion);
     return embedded;
@@ -322,6 +328,78 @@ Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_vie
         "no control extension at " + control->Name() + ": clauses that need it are skipped";
   }
   return s;
+}
+
+Result<bool, run::RunError> JudgingFromFlags(const ParsedFlags& flags, run::DriverConfig& driver) {
+  auto profile = model::ProfileFromName(flags.Get("profile", "strict"));
+  if (!profile) return Failure{run::RunError{kExitUsage, "--profile must be strict or lenient"}};
+  driver.profile = *profile;
+  // The lenient profile accepts a fixed-window limiter (docs/profiles-and-decisions.md).
+  auto slack = Number(flags, "rate-slack", *profile == model::Profile::kLenient ? 2 : 1);
+  auto margin_ms = Number(flags, "rate-margin-ms", 50);
+  auto skew = Number(flags, "skew-margin", 5);
+  for (const auto* n : {&slack, &margin_ms, &skew}) {
+    if (!*n) return Failure{n->error()};
+  }
+  auto limits = LimitsFromFlags(flags);
+  if (!limits) return Failure{run::RunError{kExitUsage, limits.error()}};
+  driver.rate_slack = static_cast<int>(*slack);
+  driver.rate_margin_ms = *margin_ms;
+  driver.skew_margin_s = *skew;
+  driver.limits = std::move(*limits);
+  return true;
+}
+
+report::Judging JudgingRecord(const ParsedFlags& flags, const run::RunConfig& config,
+                              const Setup& setup) {
+  const run::DriverConfig& driver = config.driver;
+  report::Judging g;
+  g.region = driver.region;
+  for (model::Action a : model::kAllActions) {
+    g.limits[std::string(model::ActionName(a))] = driver.LimitOf(a);
+  }
+  g.rate_slack = driver.rate_slack;
+  g.rate_margin_ms = driver.rate_margin_ms;
+  g.skew_margin_s = driver.skew_margin_s;
+  g.only = config.only;
+  if (auto http = HttpOptionsFromFlags(flags)) {
+    g.timeout_ms = http->call_timeout_ms;
+    g.max_answer_mib = static_cast<std::int64_t>(http->max_answer_bytes >> 20);
+  }
+  if (setup.embedded) {
+    for (mock::Fault f : setup.embedded->config().faults) g.faults.emplace_back(mock::FaultName(f));
+  }
+  return g;
+}
+
+ParsedFlags WithRecordedJudging(const ParsedFlags& flags, const report::Results& results) {
+  ParsedFlags out = flags;
+  auto restore = [&](std::string_view name, std::vector<std::string> values) {
+    if (!flags.Has(name) && !values.empty()) out.values[std::string(name)] = std::move(values);
+  };
+  auto restore_text = [&](std::string_view name, const std::string& value) {
+    if (!value.empty()) restore(name, {value});
+  };
+  if (model::ProfileFromName(results.profile)) restore_text("profile", results.profile);
+  if (!results.judging) return out;
+  const report::Judging& g = *results.judging;
+  // The recorded limits first: a --limit given comes after, so its action's wins.
+  std::vector<std::string> limits;
+  for (const auto& [action, per_second] : g.limits)
+    limits.push_back(action + "=" + std::to_string(per_second));
+  for (const std::string& given : flags.All("limit")) limits.push_back(given);
+  if (!limits.empty()) out.values["limit"] = std::move(limits);
+  restore_text("region", g.region);
+  restore_text("rate-slack", std::to_string(g.rate_slack));
+  restore_text("rate-margin-ms", std::to_string(g.rate_margin_ms));
+  restore_text("skew-margin", std::to_string(g.skew_margin_s));
+  restore_text("only", g.only);
+  restore_text("timeout-ms", std::to_string(g.timeout_ms));
+  restore_text("max-answer-mib", std::to_string(g.max_answer_mib));
+  bool embedded =
+      !flags.Has("target") && !flags.Has("endpoint") && results.target == kEmbeddedTargetName;
+  if (embedded) restore("fault", g.faults);
+  return out;
 }
 
 }  // namespace dj::cli

@@ -31,6 +31,7 @@ struct Setup {
   protocol::Credentials credentials;
   std::string credential_source;  // AccountFromFlags's source; empty for the embedded mock
   std::string region;             // of every request: AccountFromFlags's, or --region
+  model::Limits limits;           // --limit (LimitsFromFlags): the embedded mock's, and pacing
   // A second credential (RL-4): the embedded mock's second local pair, or
   // TENCENTCLOUD_SECRET_ID_2 / TENCENTCLOUD_SECRET_KEY_2 for --target. Empty when absent.
   std::vector<protocol::Credentials> more_credentials;
@@ -94,27 +95,43 @@ Result<std::unique_ptr<client::HttpTarget>, run::RunError> ConnectFromFlags(
     const ParsedFlags& flags, const std::string& url, const client::HttpTargetOptions& http);
 
 // How far `target`'s clock is from ours (client::EstimateTargetClock with the canary
-// DescribeJob, paced under DescribeJob's limit). Exit code 3, one line (credentials hidden by
-// `hide`), when it cannot be measured or a request signed at the estimate is refused as
-// expired, or 130/143 when the run was interrupted meanwhile.
+// DescribeJob, paced under DescribeJob's limit in `limits`). Exit code 3, one line (credentials
+// hidden by `hide`), when it cannot be measured or a request signed at the estimate is refused
+// as expired, or 130/143 when the run was interrupted meanwhile.
 Result<client::ClockEstimate, run::RunError> MeasureClock(
     client::Target& target, const protocol::Credentials& credentials, const std::string& region,
-    const std::function<std::string(std::string)>& hide);
+    const std::function<std::string(std::string)>& hide, const model::Limits& limits = {});
 // The same for the setup's target, into setup.clock; nothing for the in-process mock.
 Result<bool, run::RunError> MeasureTargetClock(Setup& setup);
 // One line for the output before a run: the setup's clock estimate, or "" without one.
 std::string ClockLine(const Setup& setup);
 
 // Build the setup from the flags --target/--endpoint, --control, --control-token, --timeout-ms,
-// --ca-file, --insecure-http, --fault, --region and the credential flags (AccountFromFlags,
-// reading `env`). `default_target` is used when neither --target nor --endpoint is given (the
-// embedded mock when empty or kEmbeddedTargetName). Probes the control extension with a reset.
-// Errors carry exit code 2 (usage, configuration, plain http to a remote host) or 3
+// --ca-file, --insecure-http, --fault, --limit, --region and the credential flags
+// (AccountFromFlags, reading `env`). `default_target` is used when neither --target nor --endpoint
+// is given (the embedded mock when empty or kEmbeddedTargetName). Probes the control extension with
+// a reset. Errors carry exit code 2 (usage, configuration, plain http to a remote host) or 3
 // (unreachable). `probe_control` false: the control probe (a reset) is never sent and the
 // target is used without control (cleanup, dry runs: nothing but the run's own jobs is touched).
 Result<Setup, run::RunError> MakeSetup(const ParsedFlags& flags, std::string_view command,
                                        std::string_view default_target = "",
                                        const Environment& env = ProcessEnvironment,
                                        bool probe_control = true);
+
+// The settings the driver judges by, from the flags of run and replay, into `driver`: --profile,
+// --rate-slack (by default 1, and 2 under the lenient profile, which so accepts fixed-window
+// limiters), --rate-margin-ms, --skew-margin and --limit. Exit code 2 naming a bad flag.
+Result<bool, run::RunError> JudgingFromFlags(const ParsedFlags& flags, run::DriverConfig& driver);
+
+// What results.json records of the run's judging settings: the driver's (after defaults), and
+// the flags' --only, --timeout-ms, --max-answer-mib and, for the in-process mock, --fault.
+report::Judging JudgingRecord(const ParsedFlags& flags, const run::RunConfig& config,
+                              const Setup& setup);
+
+// `djharness replay`'s flags with the run's recorded settings (`results.judging` and its
+// profile) in place of every one not given: the replay then judges as the run did. The run's
+// faults come back only when the replay is of the in-process mock too; a --limit given adds to
+// the recorded limits, its action's replacing the run's.
+ParsedFlags WithRecordedJudging(const ParsedFlags& flags, const report::Results& results);
 
 }  // namespace dj::cli

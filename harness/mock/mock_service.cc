@@ -213,8 +213,7 @@ void ApplyEffect(MockState& state, const MockConfig& config, const model::Effect
 }  // namespace
 
 int MockConfig::LimitOf(model::Action a) const {
-  auto it = limits.find(a);
-  int limit = it != limits.end() ? it->second : model::DefaultLimitPerSecond(a);
+  int limit = model::LimitOf(limits, a);
   return Has(Fault::kLimitOnePerSecond) && limit > 1 ? 1 : limit;
 }
 

@@ -47,7 +47,7 @@ struct MockConfig {
   std::vector<protocol::Credentials> credentials = {
       {std::string(kDefaultSecretId), std::string(kDefaultSecretKey), ""},
       {std::string(kSecondSecretId), std::string(kSecondSecretKey), ""}};
-  std::map<model::Action, int> limits;  // requests per second; absent = actions.def default
+  model::Limits limits;                 // requests per second; absent = actions.def default
   std::int64_t max_skew_seconds = 300;  // AUTH-2
   // The mock's wall clock runs this far ahead of the one it is given (behind when negative):
   // signature freshness, CreateTime and the Date header of every answer read it (a target

@@ -130,7 +130,7 @@ std::vector<Finding> Driver::RunBatch(const Batch& batch, const std::string& ste
           Sent s;
           s.thread = static_cast<int>(t);
           s.call = &call;
-          bool limit_judged = config_.LimitOf(call.request.action) > 0;
+          bool limit_judged = config_.JudgedLimitOf(call.request.action) > 0;
           auto attempt = [&] {
             protocol::HttpRequest encoded = EncodeCall(call, api.Options(), config_.region,
                                                        CredentialsOf(call), config_.skew_margin_s);
@@ -194,7 +194,8 @@ std::vector<Finding> Driver::RunBatch(const Batch& batch, const std::string& ste
   const bool lenient = config_.profile == model::Profile::kLenient;
   std::map<model::RateKey, std::vector<const Sent*>> counted;
   for (const Sent* s : all) {
-    if (config_.LimitOf(s->call->request.action) > 0) counted[RateKeyOf(*s->call)].push_back(s);
+    if (config_.JudgedLimitOf(s->call->request.action) > 0)
+      counted[RateKeyOf(*s->call)].push_back(s);
   }
   if (!counted.empty()) {
     const model::Interval now{now_ms_, now_ms_};
@@ -203,7 +204,7 @@ std::vector<Finding> Driver::RunBatch(const Batch& batch, const std::string& ste
     int admitted_or_unknown = 0;
     int sent_before_all = 0;
     for (const auto& [key, calls] : counted) {
-      limit = config_.LimitOf(key.action);
+      limit = config_.JudgedLimitOf(key.action);
       model::RateVerdict before = judge_->Judge(key, now, limit);
       sent_before_all = before.sent_in_window_all;
       int admitted = 0;

@@ -107,9 +107,10 @@ model::RateJudgeOptions JudgeOptions(const DriverConfig& config, bool control) {
   return o;
 }
 
-int DriverConfig::LimitOf(model::Action a) const {
-  auto it = limits.find(a);
-  return it != limits.end() ? it->second : model::DefaultLimitPerSecond(a);
+int DriverConfig::LimitOf(model::Action a) const { return model::LimitOf(limits, a); }
+
+int DriverConfig::JudgedLimitOf(model::Action a) const {
+  return a == model::Action::kDeleteJob ? LimitOf(a) : 0;
 }
 
 Driver::Driver(client::Target& target, client::Target* control, protocol::Credentials credentials,
@@ -289,7 +290,7 @@ client::Exchange Driver::Send(const ApiCall& call) {
 }
 
 client::Exchange Driver::Transmit(const ApiCall& call, protocol::HttpRequest encoded) {
-  const bool limit_judged = config_.LimitOf(call.request.action) > 0;
+  const bool limit_judged = config_.JudgedLimitOf(call.request.action) > 0;
   client::Exchange x;
   int sends = 0;
   auto attempt = [&] {
@@ -346,7 +347,7 @@ Driver::Expectation Driver::Expect(const ApiCall& call, const protocol::HttpRequ
   }
   // From here on the request counts against the action's limit (target-contract §3); what
   // the limiter must do with it is known once it has been sent (ExpectRate).
-  e.limit = config_.LimitOf(call.request.action);
+  e.limit = config_.JudgedLimitOf(call.request.action);
   if (e.limit > 0) {
     e.counted = true;
     e.rate_key = RateKeyOf(call);
@@ -533,7 +534,7 @@ std::vector<Finding> Driver::Judge(const ApiCall& call, Expectation& expected,
   for (Finding& f : out) f.in_step = true;  // the outcome was read: the model follows it
   // Actions outside the contract's limit may still be limited by a target: a transient answer
   // (Transmit backed off from it) from which nothing is judged (target-contract §3).
-  if (IsLimitAnswer(x) && config_.LimitOf(action) <= 0) return out;
+  if (IsLimitAnswer(x) && config_.JudgedLimitOf(action) <= 0) return out;
   bool well_formed = call.fault == WireFault::kNone || !ExpectedClause(call.fault, call.style);
   if (well_formed) Check(Clause::kRobNoInternalError);
   if (expected.counted && expected.clause != Clause::kRateExceeded &&

@@ -53,7 +53,7 @@ struct DriverConfig {
   std::string control_token;  // sent as X-Conformance-Token when not empty
   protocol::Style probe_style = protocol::Style::kApi3Post;  // style of the driver's own probes
   std::int64_t skew_margin_s = 5;       // AUTH-2 is probed at 300 - margin and 300 + margin seconds
-  std::map<model::Action, int> limits;  // requests per second; absent = actions.def default
+  model::Limits limits;                 // requests per second; absent = actions.def default
   // The run's other credentials: ApiCall::credential 1 is more_credentials[0] (RL-4).
   std::vector<protocol::Credentials> more_credentials;
   // Judging the target's limiter (model/rate_judge.h): admissions a window may hold as a
@@ -111,7 +111,11 @@ struct DriverConfig {
   std::function<std::int64_t()> steady_ms;
   std::function<void(std::int64_t ms)> sleep_ms;
 
+  // The action's limit: what the pacer keeps under without control.
   int LimitOf(model::Action a) const;
+  // The limit RL-1 to RL-4 judge: DeleteJob's, the only one in the contract; 0 for every other
+  // action, whose limit only paces (docs/profiles-and-decisions.md).
+  int JudgedLimitOf(model::Action a) const;
 };
 
 // Fill the clocks and the waiting that are unset with the system's.

@@ -4,6 +4,7 @@
 #include <rapidcheck/state.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "models/gen_util.h"
@@ -610,6 +611,16 @@ constexpr std::string_view kPlanJob = "job-plan0001";
 constexpr std::string_view kPlanNeighbour = "job-plan0002";
 // Well-formed ids the examples never create.
 constexpr std::string_view kPlanNever[] = {"job-00000001", "job-00000002", "job-00000003"};
+// The rate-limit examples fill DeleteJob's window with at most this many deletes: RL-2 is
+// reached by them for a limit up to it.
+constexpr int kMaxPlanBurst = 100;
+
+// The i-th well-formed id the examples never create (kPlanNever's, then job-00000004, ...).
+std::string PlanNeverId(int i) {
+  char id[16];
+  std::snprintf(id, sizeof id, "job-%08d", i + 1);
+  return id;
+}
 
 model::Job PlanJob(std::string_view id, State state, std::vector<std::vector<State>> tasks) {
   model::Job job;
@@ -695,6 +706,7 @@ std::vector<std::vector<Step>> AuthCommonPlan(const GenModel& m) {
 }
 
 std::vector<std::vector<Step>> RatePlan(const GenModel& m) {
+  if (m.delete_limit <= 0) return {};  // no limit to judge
   protocol::Style s = m.styles.front();
   auto del = [s](std::string_view id, int credential) {
     ApiCall call = OnJob(Action::kDeleteJob, id, s);
@@ -702,16 +714,22 @@ std::vector<std::vector<Step>> RatePlan(const GenModel& m) {
     call.credential = credential;
     return Step(std::move(call));
   };
+  // `limit` deletes at once fill the window; each example goes on from there.
+  const int limit = std::min(m.delete_limit, kMaxPlanBurst);
+  auto filled = [&](std::vector<Step> first, std::vector<Step> then) {
+    for (int i = 0; i < limit; ++i) first.push_back(del(PlanNeverId(i), 0));
+    first.insert(first.end(), then.begin(), then.end());
+    return first;
+  };
   std::vector<std::vector<Step>> plan = {
-      // RL-1 and RL-2: of three at once the first two are admitted, the third is not.
-      {del(kPlanNever[0], 0), del(kPlanNever[1], 0), del(kPlanNever[2], 0)},
-      // RL-3: the refused third delete leaves its job in place.
-      {Step(CreateJob{PlanJob(kPlanJob, State::kSucceed, {{State::kSucceed}})}),
-       del(kPlanNever[0], 0), del(kPlanNever[1], 0), del(kPlanJob, 0),
-       Step(OnJob(Action::kDescribeJob, kPlanJob, s))},
+      // RL-1 and RL-2: of limit + 1 at once the first `limit` are admitted, the last is not.
+      filled({}, {del(PlanNeverId(limit), 0)}),
+      // RL-3: the refused delete leaves its job in place.
+      filled({Step(CreateJob{PlanJob(kPlanJob, State::kSucceed, {{State::kSucceed}})})},
+             {del(kPlanJob, 0), Step(OnJob(Action::kDescribeJob, kPlanJob, s))}),
   };
   if (m.credentials > 1) {  // RL-4: another credential's limit is its own
-    plan.push_back({del(kPlanNever[0], 0), del(kPlanNever[1], 0), del(kPlanNever[2], 1)});
+    plan.push_back(filled({}, {del(PlanNeverId(limit), 1)}));
   }
   return plan;
 }

@@ -10,6 +10,7 @@
 
 #include "harness/protocol/codec.h"
 #include "harness/runner/steps.h"
+#include "models/actions.h"
 #include "models/store.h"
 
 namespace dj::run {
@@ -33,6 +34,8 @@ struct GenModel {
   int threads = 8;              // a concurrent batch's threads
   std::vector<OwnedGen> owned;  // "@owned-N" is owned[N]
   int max_owned = 3;            // Submit steps per history at most
+  // DeleteJob's limit as the run judges it (--limit): the rate-limit examples fill its window.
+  int delete_limit = model::DefaultLimitPerSecond(model::Action::kDeleteJob);
 };
 
 // Which property a step belongs to (properties.def).

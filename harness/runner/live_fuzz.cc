@@ -735,7 +735,7 @@ LiveFuzzResult FuzzLive(client::Target& target, client::Target* control,
       if (auto t = TemplateOf(request)) read_as = t->action;
     }
     model::Action paced_as = read_as.value_or(model::Action::kDeleteJob);
-    int limit = model::DefaultLimitPerSecond(paced_as);
+    int limit = model::LimitOf(cfg.limits, paced_as);
     if (limit > 0) {
       if (ctl) {
         if (auto moved = ctl->AdvanceClock(1000); !moved) {

@@ -21,6 +21,7 @@
 #include "harness/client/target.h"
 #include "harness/protocol/codec.h"
 #include "harness/runner/backoff.h"
+#include "models/actions.h"
 #include "models/clauses.h"
 
 namespace dj::run {
@@ -35,6 +36,7 @@ struct LiveFuzzConfig {
   model::Profile profile = model::Profile::kStrict;
   std::string control_token;
   double pacing_fraction = 0.9;  // without control: rate-limited actions paced to this share
+  model::Limits limits;          // of each action, paced under; absent = actions.def default
   std::size_t max_saved = 50;    // findings kept with their request (the rest only counted)
   // RequestLimitExceeded to the campaign's canaries and fixture probes is sent again within this
   // budget (target-contract §3); the pauses count as pacing.

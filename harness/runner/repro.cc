@@ -377,7 +377,7 @@ void EmitCall(std::string& out, const ApiCall& call, const ReproTarget& target,
   bool guarded = call.request.action == model::Action::kDeleteJob && !job.empty();
   std::string indent = guarded ? "  " : "";
   if (guarded) out += "if may_delete " + Word(job) + "; then\n";
-  if (int limit = model::DefaultLimitPerSecond(call.request.action); limit > 0 && call.paced) {
+  if (int limit = model::LimitOf(target.limits, call.request.action); limit > 0 && call.paced) {
     out += indent + "pace " + action + " " + std::to_string(limit) + "\n";
   }
   EmitSend(out, indent, call, p);

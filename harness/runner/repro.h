@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "harness/runner/steps.h"
+#include "models/actions.h"
 
 namespace dj::run {
 
@@ -16,6 +17,7 @@ struct ReproTarget {
   std::string control_url;     // "" = same as url; "none" = the target has no control extension
   bool control_token = false;  // send X-Conformance-Token: $DJ_CONTROL_TOKEN on control requests
   std::string region = "ap-guangzhou";
+  model::Limits limits = {};  // the script paces each action under its limit, as the Driver does
 };
 
 // The script. Pure: the same steps and target give the same text. It never holds a credential:

@@ -591,6 +591,7 @@ GenModel InitialModel(const RunConfig& config, bool control) {
   m.styles = config.styles;
   m.credentials = 1 + static_cast<int>(config.driver.more_credentials.size());
   m.threads = config.threads;
+  m.delete_limit = config.driver.JudgedLimitOf(model::Action::kDeleteJob);
   return m;
 }
 
@@ -897,12 +898,9 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
   return results;
 }
 
-Result<std::optional<Finding>, RunError> ReplayHistory(const json& steps,
-                                                       const DriverConfig& config,
-                                                       client::Target& target,
-                                                       client::Target* control,
-                                                       const protocol::Credentials& credentials,
-                                                       std::string_view wanted) {
+Result<std::optional<Finding>, RunError> ReplayHistory(
+    const json& steps, const DriverConfig& config, client::Target& target, client::Target* control,
+    const protocol::Credentials& credentials, std::string_view wanted, const std::string& only) {
   std::vector<Step> parsed;
   try {
     parsed = steps.get<std::vector<Step>>();
@@ -910,8 +908,7 @@ Result<std::optional<Finding>, RunError> ReplayHistory(const json& steps,
     return Failure{RunError{2, std::string("the recorded history cannot be read: ") + e.what()}};
   }
   const std::set<std::string> none;
-  const std::string all;
-  Rerun r = RunFixed(parsed, ClauseFilter{none, all, std::nullopt}, target, control, credentials,
+  Rerun r = RunFixed(parsed, ClauseFilter{none, only, std::nullopt}, target, control, credentials,
                      config, wanted);
   if (r.fatal) return Failure{RunError{3, *r.fatal}};
   return r.finding;

@@ -77,14 +77,15 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
 
 // Re-run one recorded history from a reset target: the first finding of the clause `wanted`
 // (the one it was recorded for), read past other clauses' findings while the model stays in
-// step; else the first finding of another judged clause; std::nullopt when it breaks nothing
-// now; or why it could not run.
+// step; else the first finding of another judged clause (`only` as RunConfig::only);
+// std::nullopt when it breaks nothing now; or why it could not run.
 Result<std::optional<Finding>, RunError> ReplayHistory(const nlohmann::json& steps,
                                                        const DriverConfig& config,
                                                        client::Target& target,
                                                        client::Target* control,
                                                        const protocol::Credentials& credentials,
-                                                       std::string_view wanted);
+                                                       std::string_view wanted,
+                                                       const std::string& only = "");
 
 // What cleanup did with the jobs of a ledger.
 struct CleanupReport {

@@ -43,6 +43,8 @@ refused run --threads many -- "--threads: \`many\` is not an integer from 1 to 6
 refused run --seed=-1 -- "--seed: \`-1\` is not an integer from 0 to 2^63-1"
 refused run --runs -- "--runs needs a value N: an integer from 1 to 10000000"
 refused run --sytle api3 -- "unknown flag --sytle (did you mean --style?); \`djharness run\` takes --target,"
+refused run --limit DeleteJob=fast -- "djharness run: --limit: \`DeleteJob=fast\` is not ACTION=N with ACTION one of DeleteJob, DescribeJob, DescribeJobs, SubmitJob, TerminateJob and N an integer from 0 to 1000000"
+refused replay --limit Frobnicate=2 -- "djharness replay: --limit: \`Frobnicate=2\` is not ACTION=N with ACTION one of "
 refused mock --port 65536 -- "djharness mock: --port: \`65536\` is not an integer from 0 to 65535"
 refused mock --fault nope -- "djharness mock: --fault: \`nope\` is not one of "
 refused diff --style api3-post -- "djharness diff: --style: \`api3-post\` is not one of api3, query, both"

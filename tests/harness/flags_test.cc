@@ -102,11 +102,7 @@ TEST(MockConfigFromFlags, BuildsTheConfiguration) {
 TEST(MockConfigFromFlags, RefusesBadValues) {
   // Values the flags table refuses do not get this far: see Flags.EveryCheckedFlag... below.
   for (std::vector<std::string> args : {
-           std::vector<std::string>{"--limit", "DeleteJob"},
-           {"--limit", "Frobnicate=2"},
-           {"--limit", "DeleteJob=-1"},
-           {"--limit", "DeleteJob=two"},
-           {"--secret-id", "AKIDa"},
+           std::vector<std::string>{"--secret-id", "AKIDa"},
            {"--control-token", "t"},
        }) {
     auto flags = Parse("mock", args);
@@ -117,6 +113,10 @@ TEST(MockConfigFromFlags, RefusesBadValues) {
   }
   for (std::vector<std::string> args : {
            std::vector<std::string>{"--fault", "nope"},
+           {"--limit", "DeleteJob"},
+           {"--limit", "Frobnicate=2"},
+           {"--limit", "DeleteJob=-1"},
+           {"--limit", "DeleteJob=two"},
            {"--seed", "-3"},
            {"--foreign", "-1"},
            {"--foreign", "1000001"},
@@ -187,6 +187,20 @@ TEST(Flags, EveryCheckedFlagRefusesOtherValuesSayingWhatItAccepts) {
         case ValueKind::kClauseGlob:
           bad = {"", "XYZ-*", "DEL-22", "del-2"};  // ids match exactly, as --only judges them
           good = {"DEL-2", "AUTH-?", "*"};
+          break;
+        case ValueKind::kActionLimit:
+          bad = {"",
+                 "DeleteJob",
+                 "DeleteJob=",
+                 "=2",
+                 "deletejob=2",
+                 "Frobnicate=2",
+                 "DeleteJob=-1",
+                 "DeleteJob=+2",
+                 "DeleteJob= 2",
+                 "DeleteJob=1.5",
+                 "DeleteJob=" + std::to_string(a.max + 1)};
+          good = {"DeleteJob=0", "DeleteJob=30", "TerminateJob=" + std::to_string(a.max)};
           break;
       }
       ++checked;
@@ -273,6 +287,52 @@ TEST(MockConfigFromFlags, DefaultsAreSafe) {
   EXPECT_EQ(config->LimitOf(model::Action::kDeleteJob), 2);
   EXPECT_EQ(config->foreign_jobs, 0);
   EXPECT_EQ(config->autoprogress_ms, 0);
+}
+
+// --limit is one syntax on every command that takes it, read by one parser.
+TEST(ParseActionLimit, ReadsActionEqualsRequestsPerSecond) {
+  auto limit = ParseActionLimit("DeleteJob=30");
+  ASSERT_TRUE(limit.has_value());
+  EXPECT_EQ(limit->action, model::Action::kDeleteJob);
+  EXPECT_EQ(limit->per_second, 30);
+  EXPECT_EQ(ParseActionLimit("DescribeJobs=0")->per_second, 0);
+  EXPECT_EQ(ParseActionLimit("SubmitJob=007")->per_second, 7);
+  EXPECT_EQ(ParseActionLimit("TerminateJob=1000000")->per_second, kMaxLimitPerSecond);
+  for (std::string_view bad : {"", "DeleteJob", "DeleteJob=", "DeleteJob==2", "DeleteJob=2=3",
+                               " DeleteJob=2", "DeleteJob =2", "DeleteJob=2 ", "DeleteJob=0x10",
+                               "DeleteJob=1000001", "DeleteJob=99999999999999999999"}) {
+    EXPECT_FALSE(ParseActionLimit(bad).has_value()) << bad;
+  }
+  for (const char* command : {"run", "replay", "fuzz", "diff", "mock"}) {
+    EXPECT_EQ(FlagAccepts(command, "limit").kind, ValueKind::kActionLimit) << command;
+    auto refused = Parse(command, {"--limit", "DeleteJob=fast"});
+    ASSERT_FALSE(refused.ok()) << command;
+    EXPECT_EQ(refused.error(),
+              "--limit: `DeleteJob=fast` is not ACTION=N with ACTION one of DeleteJob, "
+              "DescribeJob, DescribeJobs, SubmitJob, TerminateJob and N an integer from 0 to "
+              "1000000");
+  }
+}
+
+TEST(LimitsFromFlags, TheLastOfAnActionWinsAndTheOthersKeepTheirDefault) {
+  auto flags =
+      Parse("run", {"--limit", "DeleteJob=30", "--limit=DescribeJob=5", "--limit", "DeleteJob=25"});
+  ASSERT_TRUE(flags.ok()) << flags.error();
+  auto limits = LimitsFromFlags(*flags);
+  ASSERT_TRUE(limits.ok()) << limits.error();
+  EXPECT_EQ(*limits,
+            (model::Limits{{model::Action::kDeleteJob, 25}, {model::Action::kDescribeJob, 5}}));
+  EXPECT_EQ(model::LimitOf(*limits, model::Action::kTerminateJob), 0);
+  EXPECT_EQ(model::LimitOf({}, model::Action::kDeleteJob), 2);  // the seed page
+  // The mock reads the same flag the same way.
+  auto mock_flags = Parse("mock", {"--limit", "DeleteJob=30", "--limit", "DeleteJob=0"});
+  ASSERT_TRUE(mock_flags.ok());
+  EXPECT_EQ(MockConfigFromFlags(*mock_flags)->LimitOf(model::Action::kDeleteJob), 0);
+  // Flags built by hand are checked too.
+  ParsedFlags by_hand;
+  by_hand.values["limit"] = {"DeleteJob=x"};
+  EXPECT_FALSE(LimitsFromFlags(by_hand).ok());
+  EXPECT_FALSE(MockConfigFromFlags(by_hand).ok());
 }
 
 }  // namespace

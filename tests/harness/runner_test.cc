@@ -30,9 +30,10 @@ RunConfig SmallRun(std::uint64_t seed, int runs = 30) {
 
 report::Results RunMock(const RunConfig& config, mock::FaultSet faults = {},
                         Via via = Via::kInProcess, bool control = true,
-                        bool second_credential = true) {
+                        model::Limits mock_limits = {}, bool second_credential = true) {
   mock::MockConfig mock_config = testing::ControlConfig(std::move(faults));
   mock_config.control = control;
+  mock_config.limits = std::move(mock_limits);
   testing::MockFixture f(via, mock_config);
   RunConfig with_clock = config;  // sign with the fixture's clock, which the mock reads too
   with_clock.driver.wall_seconds = [&f] { return f.wall().load(); };
@@ -384,7 +385,7 @@ TEST(Runner, AClauseTheRunCannotExerciseIsSkippedWithItsReason) {
   config.styles = {protocol::Style::kApi3Post, protocol::Style::kApi3Get};
   config.styles_name = "api3";
   for (bool control : {true, false}) {
-    report::Results r = RunMock(config, {}, Via::kInProcess, control, /*second_credential=*/false);
+    report::Results r = RunMock(config, {}, Via::kInProcess, control, {}, /*second_credential=*/false);
     const report::ClauseResult& style = Clause(r, "STYLE-1");
     EXPECT_EQ(style.status, report::Status::kSkipped) << control;
     EXPECT_EQ(style.checks, 0);
@@ -480,6 +481,50 @@ TEST(Runner, EveryPairOfPlantedFaultsIsReportedInOneRun) {
   std::set_difference(missed.begin(), missed.end(), expected.begin(), expected.end(),
                       std::back_inserter(unexpected));
   EXPECT_TRUE(unexpected.empty()) << ::testing::PrintToString(unexpected);
+
+// --limit DeleteJob=30: RL-* judge the limit configured, and the examples fill its window.
+TEST(Runner, RateLimitClausesJudgeTheConfiguredLimit) {
+  const model::Limits thirty = {{model::Action::kDeleteJob, 30}};
+  RunConfig config = SmallRun(8, 5);
+  config.properties = {PropertyKind::kRateLimit};
+  config.max_rounds = 1;
+  config.replays = 0;
+  config.driver.limits = thirty;
+  report::Results agreed = RunMock(config, {}, Via::kInProcess, true, thirty);
+  EXPECT_EQ(agreed.Count(report::Status::kFailed), 0);
+  for (const char* id : {"RL-1", "RL-2", "RL-3", "RL-4"}) {
+    EXPECT_EQ(Clause(agreed, id).status, report::Status::kPassed) << id;
+  }
+  // A limit the target does not keep, either way, and no limit at all.
+  EXPECT_EQ(Clause(RunMock(config, {}, Via::kInProcess, true, {}), "RL-1").status,
+            report::Status::kFailed);
+  EXPECT_EQ(
+      Clause(RunMock(config, {mock::Fault::kNoRateLimit}, Via::kInProcess, true, thirty), "RL-2")
+          .status,
+      report::Status::kFailed);
+  config.driver.limits = {};
+  EXPECT_EQ(Clause(RunMock(config, {}, Via::kInProcess, true, thirty), "RL-2").status,
+            report::Status::kFailed);
+}
+
+TEST(ControlPlan, TheRateLimitExamplesFillTheWindowOfTheLimit) {
+  auto deletes = [](const std::vector<Step>& history) {
+    return std::count_if(history.begin(), history.end(), [](const Step& step) {
+      const auto* call = std::get_if<ApiCall>(&step);
+      return call != nullptr && call->request.action == model::Action::kDeleteJob;
+    });
+  };
+  GenModel m;
+  m.credentials = 2;
+  EXPECT_EQ(deletes(ControlPlan(m, PropertyKind::kRateLimit).front()), 3);  // the seed's 2/s
+  m.delete_limit = 30;
+  auto plan = ControlPlan(m, PropertyKind::kRateLimit);
+  ASSERT_EQ(plan.size(), 3U);
+  EXPECT_EQ(deletes(plan[0]), 31);
+  EXPECT_EQ(deletes(plan[1]), 31);  // 30 to fill the window, then the job's
+  EXPECT_EQ(deletes(plan[2]), 31);
+  m.delete_limit = 0;
+  EXPECT_TRUE(ControlPlan(m, PropertyKind::kRateLimit).empty());
 }
 
 TEST(ControlPlan, EveryPropertyButOwnedJobsHasExamplesThatNeverMoveTheClock) {

@@ -145,5 +145,130 @@ TEST(MakeSetup, TheEmbeddedMockKeepsItsOwnCredentialAndTheRegionFlag) {
   EXPECT_EQ(Make({})->region, "ap-guangzhou");  // not TENCENTCLOUD_REGION: that is for remotes
 }
 
+TEST(MakeSetup, TheEmbeddedMockLimitsAsTheLimitFlagsSay) {
+  auto s = Make({"--limit", "DeleteJob=30", "--limit", "DescribeJob=4"});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_NE(s->embedded, nullptr);
+  EXPECT_EQ(s->embedded->config().LimitOf(model::Action::kDeleteJob), 30);
+  EXPECT_EQ(s->embedded->config().LimitOf(model::Action::kDescribeJob), 4);
+  EXPECT_EQ(model::LimitOf(s->limits, model::Action::kDeleteJob), 30);
+  EXPECT_EQ(Make({})->embedded->config().LimitOf(model::Action::kDeleteJob), 2);
+}
+
+run::DriverConfig Judged(std::string_view command, const std::vector<std::string>& args) {
+  auto flags = ParseFlags(command, args);
+  EXPECT_TRUE(flags.ok()) << flags.error();
+  run::DriverConfig driver;
+  auto judged = JudgingFromFlags(*flags, driver);
+  EXPECT_TRUE(judged.ok()) << judged.error().message;
+  return driver;
+}
+
+TEST(JudgingFromFlags, TheLenientProfileAcceptsAFixedWindowUnlessTheSlackIsGiven) {
+  run::DriverConfig strict = Judged("run", {});
+  EXPECT_EQ(strict.profile, model::Profile::kStrict);
+  EXPECT_EQ(strict.rate_slack, 1);
+  EXPECT_EQ(strict.rate_margin_ms, 50);
+  EXPECT_EQ(strict.skew_margin_s, 5);
+  EXPECT_EQ(strict.JudgedLimitOf(model::Action::kDeleteJob), 2);
+  EXPECT_EQ(Judged("run", {"--profile", "lenient"}).rate_slack, 2);
+  EXPECT_EQ(Judged("run", {"--profile", "lenient", "--rate-slack", "1"}).rate_slack, 1);
+  EXPECT_EQ(Judged("run", {"--rate-slack", "2"}).rate_slack, 2);
+  run::DriverConfig given = Judged("run", {"--skew-margin", "20", "--rate-margin-ms", "120",
+                                           "--limit", "DeleteJob=30", "--limit", "DescribeJob=9"});
+  EXPECT_EQ(given.skew_margin_s, 20);
+  EXPECT_EQ(given.rate_margin_ms, 120);
+  EXPECT_EQ(given.JudgedLimitOf(model::Action::kDeleteJob), 30);
+  // Another action's limit paces the driver, and RL-* never judge it.
+  EXPECT_EQ(given.LimitOf(model::Action::kDescribeJob), 9);
+  EXPECT_EQ(given.JudgedLimitOf(model::Action::kDescribeJob), 0);
+}
+
+// What a run records is what a replay of its results judges by.
+TEST(WithRecordedJudging, AReplayJudgesAsTheRunDidUnlessToldOtherwise) {
+  auto run_flags = ParseFlags("run", {"--profile",        "lenient",
+                                      "--rate-slack",     "1",
+                                      "--limit",          "DeleteJob=30",
+                                      "--limit",          "DescribeJob=9",
+                                      "--skew-margin",    "20",
+                                      "--rate-margin-ms", "120",
+                                      "--only",           "RL-*",
+                                      "--fault",          "no-rate-limit",
+                                      "--region",         "ap-shanghai",
+                                      "--timeout-ms",     "2500",
+                                      "--max-answer-mib", "3"});
+  ASSERT_TRUE(run_flags.ok()) << run_flags.error();
+  run::RunConfig config;
+  ASSERT_TRUE(JudgingFromFlags(*run_flags, config.driver).ok());
+  auto run_setup = MakeSetup(*run_flags, "run", "", CredentialsInEnvironment());
+  ASSERT_TRUE(run_setup.ok()) << run_setup.error().message;
+  config.driver.region = run_setup->region;
+  config.only = run_flags->Get("only");
+  report::Results recorded;
+  recorded.profile = "lenient";
+  recorded.styles = "both";
+  recorded.target = run_setup->target_name;
+  recorded.judging = JudgingRecord(*run_flags, config, *run_setup);
+  auto results = report::ResultsFromText(nlohmann::json(recorded).dump());
+  ASSERT_TRUE(results.ok()) << results.error();
+
+  auto replay = [&](const std::vector<std::string>& args) {
+    auto flags = ParseFlags("replay", args);
+    EXPECT_TRUE(flags.ok()) << flags.error();
+    return WithRecordedJudging(*flags, *results);
+  };
+  ParsedFlags as_run = replay({});
+  run::DriverConfig driver;
+  ASSERT_TRUE(JudgingFromFlags(as_run, driver).ok());
+  EXPECT_EQ(driver.profile, model::Profile::kLenient);
+  EXPECT_EQ(driver.rate_slack, 1);  // as given to the run, not the lenient default
+  EXPECT_EQ(driver.rate_margin_ms, 120);
+  EXPECT_EQ(driver.skew_margin_s, 20);
+  EXPECT_EQ(driver.LimitOf(model::Action::kDeleteJob), 30);
+  EXPECT_EQ(driver.LimitOf(model::Action::kDescribeJob), 9);
+  EXPECT_EQ(as_run.Get("only"), "RL-*");
+  auto http = HttpOptionsFromFlags(as_run);
+  ASSERT_TRUE(http.ok());
+  EXPECT_EQ(http->call_timeout_ms, 2500);
+  EXPECT_EQ(http->max_answer_bytes, std::size_t{3} << 20);
+  auto setup = MakeSetup(as_run, "replay", results->target, CredentialsInEnvironment());
+  ASSERT_TRUE(setup.ok()) << setup.error().message;
+  ASSERT_NE(setup->embedded, nullptr);
+  EXPECT_TRUE(setup->embedded->config().Has(mock::Fault::kNoRateLimit));
+  EXPECT_EQ(setup->embedded->config().LimitOf(model::Action::kDeleteJob), 30);
+  EXPECT_EQ(setup->region, "ap-shanghai");
+
+  // Flags given to the replay win; a --limit replaces only its own action's.
+  ParsedFlags told = replay({"--limit", "DeleteJob=2", "--skew-margin", "7", "--rate-slack", "2",
+                             "--region", "ap-beijing", "--fault", "lax-job-id"});
+  run::DriverConfig overridden;
+  ASSERT_TRUE(JudgingFromFlags(told, overridden).ok());
+  EXPECT_EQ(overridden.LimitOf(model::Action::kDeleteJob), 2);
+  EXPECT_EQ(overridden.LimitOf(model::Action::kDescribeJob), 9);
+  EXPECT_EQ(overridden.skew_margin_s, 7);
+  EXPECT_EQ(overridden.rate_slack, 2);
+  EXPECT_EQ(told.Get("region"), "ap-beijing");
+  EXPECT_EQ(told.All("fault"), std::vector<std::string>{"lax-job-id"});
+  // The run's faults were the in-process mock's: not planted in a target the replay is given.
+  EXPECT_FALSE(replay({"--target", "http://127.0.0.1:9"}).Has("fault"));
+}
+
+TEST(WithRecordedJudging, ResultsThatRecordNoSettingsGiveTheProfileOnly) {
+  report::Results old;
+  old.profile = "lenient";
+  old.target = std::string(kEmbeddedTargetName);
+  auto flags = ParseFlags("replay", {"--skew-margin", "9"});
+  ASSERT_TRUE(flags.ok());
+  ParsedFlags as_run = WithRecordedJudging(*flags, old);
+  run::DriverConfig driver;
+  ASSERT_TRUE(JudgingFromFlags(as_run, driver).ok());
+  EXPECT_EQ(driver.profile, model::Profile::kLenient);
+  EXPECT_EQ(driver.rate_slack, 2);
+  EXPECT_EQ(driver.skew_margin_s, 9);
+  EXPECT_EQ(driver.LimitOf(model::Action::kDeleteJob), 2);
+  EXPECT_FALSE(as_run.Has("limit"));
+  EXPECT_FALSE(as_run.Has("region"));
+}
+
 }  // namespace
 }  // namespace dj::cli
