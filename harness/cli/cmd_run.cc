@@ -262,6 +262,8 @@ int RunRun(const ParsedFlags& flags) {
     if (!measured) return fail(measured.error());
     config.driver.wall_seconds = setup->WallSeconds();
   }
+  // The in-process mock reads our clock: AUTH-2 can be probed at its exact edge.
+  config.driver.exact_clock = setup->embedded != nullptr;
   config.driver.region = setup->region;
   config.target_name = setup->target_name;
   config.control_name = setup->control_name;
@@ -414,6 +416,7 @@ int RunReplay(const ParsedFlags& flags) {
   if (setup->clock) std::cout << ClockLine(*setup) << "\n";
   run::DriverConfig config;
   config.wall_seconds = setup->WallSeconds();
+  config.exact_clock = setup->embedded != nullptr;
   auto profile = model::ProfileFromName(results->profile);
   config.profile = profile.value_or(model::Profile::kStrict);
   config.region = setup->region;

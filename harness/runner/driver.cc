@@ -34,6 +34,19 @@ bool TooLarge(const protocol::HttpRequest& r, protocol::Style style) {
   return false;
 }
 
+// What AUTH-2 demands of a timestamp `shift` s from our clock at signing, when the target's
+// clock reads ours (`exact`) and `ticked` s passed before the answer: the skew the target saw
+// lies between the two readings. Exactly 300 s is open (the spec leaves the edge undocumented).
+enum class EdgeDemand : unsigned char { kAccept, kRefuse, kEither };
+EdgeDemand DemandAt(std::int64_t shift, bool exact, std::int64_t ticked) {
+  if (!exact || ticked < 0) return EdgeDemand::kEither;
+  std::int64_t least = shift < 0 ? -shift : shift - ticked;
+  std::int64_t most = shift < 0 ? -shift + ticked : shift;
+  if (most < 300) return EdgeDemand::kAccept;
+  if (least > 300) return EdgeDemand::kRefuse;
+  return EdgeDemand::kEither;
+}
+
 }  // namespace
 
 std::string AllowedText(const std::vector<model::Outcome>& allowed) {
@@ -84,6 +97,7 @@ protocol::HttpRequest EncodeCall(const ApiCall& call, const protocol::EncodeOpti
 }
 
 void DefaultClocks(DriverConfig& config) {
+  if (!config.wall_seconds) config.wall_seconds = protocol::SystemSeconds;
   if (!config.steady_ms) config.steady_ms = protocol::SteadyMs;
   if (!config.sleep_ms) config.sleep_ms = protocol::SleepMs;
 }
@@ -346,6 +360,51 @@ Driver::Expectation Driver::Expect(const ApiCall& call, const protocol::HttpRequ
   e.reached_model = true;
   e.clause = e.decision.clause;
   return e;
+}
+
+void Driver::ResolveClockEdge(const ApiCall& call, Expectation& expected,
+                              const client::Exchange& x, std::int64_t ticked_s) {
+  auto shift = EdgeShift(call.fault);
+  if (!shift || x.transport_error) return;
+  if (DemandAt(*shift, config_.exact_clock, ticked_s) != EdgeDemand::kEither) return;
+  if (x.answer.AsOutcome() == model::Err(model::ErrorCode::kAuthSignatureExpire)) {
+    // Refused before the limiter and the parameters: nothing counted, nothing decided.
+    Expectation refused;
+    refused.clause = Clause::kAuthExpired;
+    refused.when = expected.when;
+    expected = refused;
+  } else if (expected.clause == Clause::kAuthExpired) {
+    ApiCall valid = call;
+    valid.fault = WireFault::kNone;
+    Expectation accepted = Expect(valid, x.request);
+    ExpectRate(accepted, expected.when);
+    expected = accepted;
+  }
+}
+
+std::optional<Finding> Driver::RefusedUnderLimit(const ApiCall& call, const Expectation& expected,
+                                                 const client::Exchange& x) {
+  if (expected.clause == Clause::kTooLarge || ExpectedClause(call.fault, call.style)) return {};
+  std::size_t bytes = WireBytes(x.request);
+  std::size_t limit = SizeLimitBytes(call.style, /*decimal=*/true);
+  if (bytes >= limit) return {};
+  if (bytes * 10 > limit * 9) Check(Clause::kTooLarge);
+  if (x.transport_error) return {};
+  std::string how;
+  int status = x.answer.http_status;
+  if (status == 413 || status == 414 || status == 431) {
+    how = "HTTP " + std::to_string(status);
+  } else if (x.answer.AsOutcome() == model::Err(model::ErrorCode::kRequestSizeLimitExceeded)) {
+    how = "RequestSizeLimitExceeded";
+  } else {
+    return {};
+  }
+  Check(Clause::kTooLarge);
+  return Finding{Clause::kTooLarge,
+                 "a request under the size limit of its style was refused with " + how + " (" +
+                     std::to_string(bytes) + " bytes in " +
+                     std::string(protocol::StyleName(call.style)) + ", whose limit is " +
+                     std::to_string(limit / 1000) + " KB)"};
 }
 
 void Driver::ExpectRate(Expectation& e, model::Interval when) const {
@@ -714,6 +773,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
   }
   if (!Spend()) return result;
   Pace(call);
+  const std::int64_t signed_s = config_.wall_seconds();
   protocol::HttpRequest encoded =
       EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call), config_.skew_margin_s);
   Expectation expected = Expect(call, encoded);
@@ -727,6 +787,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
   std::int64_t sent = LimiterNow();
   client::Exchange x = Transmit(call, std::move(encoded));
   ExpectRate(expected, {sent, LimiterNow()});
+  ResolveClockEdge(call, expected, x, config_.wall_seconds() - signed_s);
   if (owned != nullptr && expected.reached_model) {
     // The job moved on its own meanwhile: judge against every state it may be in by now.
     owned->Elapse(config_.steady_ms());
@@ -735,7 +796,12 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
     expected.clause = expected.possible.front().clause;
     expected.decision = expected.possible.front().decision;
   }
-  std::vector<Finding> judged = Judge(call, expected, x);
+  std::vector<Finding> judged;
+  if (auto refused = RefusedUnderLimit(call, expected, x)) {
+    judged.push_back(std::move(*refused));
+  } else {
+    judged = Judge(call, expected, x);
+  }
   bool limited = IsLimitAnswer(x);
   if (expected.counted) {
     judge_->Record(expected.rate_key, expected.when,
