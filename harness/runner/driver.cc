@@ -407,6 +407,27 @@ std::optional<Finding> Driver::RefusedUnderLimit(const ApiCall& call, const Expe
                      std::to_string(limit / 1000) + " KB)"};
 }
 
+bool Driver::LostSizeProbe(const ApiCall& call, const client::Exchange& x) {
+  bool probe = call.fault == WireFault::kNearLimit || call.fault == WireFault::kOverLimit;
+  return probe && x.transport_error &&
+         ClassifyNoAnswer(*x.transport_error) == NoAnswer::kRobAlive;
+}
+
+std::vector<Finding> Driver::AfterLostSizeProbe(const client::Exchange& x) {
+  std::size_t own = trace_.size() - 1;  // RunOne recorded the request before its probes
+  bool answered = false;
+  std::vector<Finding> found =
+      Canary("a size probe that got no answer",
+             "no answer to a size probe (" + x.transport_error->message +
+                 "), and none to the canary after it",
+             answered);
+  if (answered) {
+    trace_[own].note =
+        "not judged: a large request without an answer, and the canary after it was answered";
+  }
+  return found;
+}
+
 void Driver::ExpectRate(Expectation& e, model::Interval when) const {
   e.when = when;
   if (!e.counted) return;
@@ -797,9 +818,10 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
     expected.decision = expected.possible.front().decision;
   }
   std::vector<Finding> judged;
+  const bool lost_probe = LostSizeProbe(call, x);
   if (auto refused = RefusedUnderLimit(call, expected, x)) {
     judged.push_back(std::move(*refused));
-  } else {
+  } else if (!lost_probe) {
     judged = Judge(call, expected, x);
   }
   bool limited = IsLimitAnswer(x);
@@ -828,7 +850,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
   result.limited = limited;
   if (!x.transport_error) result.outcome = x.answer.AsOutcome();
   if (!x.transport_error && x.answer.IsSuccess()) result.response = x.answer.response;
-  std::vector<Finding> probed = Probe(call, x);
+  std::vector<Finding> probed = lost_probe ? AfterLostSizeProbe(x) : Probe(call, x);
   result.findings.insert(result.findings.end(), probed.begin(), probed.end());
   return result;
 }

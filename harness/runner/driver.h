@@ -261,6 +261,11 @@ class Driver {
   // Requests near the limit (SizeProbes) count as COM-6 checks whatever their answer.
   std::optional<Finding> RefusedUnderLimit(const ApiCall& call, const Expectation& expected,
                                            const client::Exchange& x);
+  // A size probe (near-limit, over-limit) that timed out or was closed after it was sent
+  // whole: a front end may give up on a large request so, and a slow one may pass the call's
+  // deadline with 10 MB to read. Not judged; the canary after it decides ROB-1.
+  static bool LostSizeProbe(const ApiCall& call, const client::Exchange& x);
+  std::vector<Finding> AfterLostSizeProbe(const client::Exchange& x);
   // What the limiter must do with a counted request sent during `when` (RL-1, RL-2, RL-4).
   void ExpectRate(Expectation& e, model::Interval when) const;
   // Judge an answer: envelope, outcome, OBS-1, GONE-2. May replace `expected` when the lenient

@@ -714,7 +714,7 @@ std::vector<std::vector<Step>> AuthCommonPlan(const GenModel& m) {
                       Step(std::move(call)), Step(OnJob(Action::kDescribeJob, kPlanJob, *style))});
     }
   }
-  if (auto sizes = SizeProbes(m); !sizes.empty()) plan.push_back(std::move(sizes));
+  for (auto& sizes : SizeProbes(m)) plan.push_back(std::move(sizes));
   return plan;
 }
 
@@ -764,12 +764,12 @@ ApiCall Padded(WireFault fault, protocol::Style style) {
 
 }  // namespace
 
-std::vector<Step> SizeProbes(const GenModel& m) {
-  std::vector<Step> out;
+std::vector<std::vector<Step>> SizeProbes(const GenModel& m) {
+  std::vector<std::vector<Step>> out;
   for (protocol::Style s : m.styles) {
-    out.push_back(Step(Padded(WireFault::kNearLimit, s)));
+    out.push_back({Step(Padded(WireFault::kNearLimit, s))});
     if (s == protocol::Style::kApi3Post && m.control) continue;  // AuthCommonPlan's oversize
-    out.push_back(Step(Padded(WireFault::kOverLimit, s)));
+    out.back().push_back(Step(Padded(WireFault::kOverLimit, s)));
   }
   return out;
 }

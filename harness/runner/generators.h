@@ -78,8 +78,9 @@ std::vector<std::vector<Step>> ControlPlan(const GenModel& model, PropertyKind k
 // it just under the limit by either reading (it must be answered as an ordinary request: a
 // gateway tighter than the API, such as nginx's default 1 MB body, is not conformant), and
 // one just over it (refused). With control the v3 POST over the limit is AuthCommonPlan's
-// oversize DeleteJob. One history, sent once a run (ControlPlan, FixedHistories).
-std::vector<Step> SizeProbes(const GenModel& model);
+// oversize DeleteJob. One history per style (a history ends at its first finding), sent once
+// a run (ControlPlan, FixedHistories).
+std::vector<std::vector<Step>> SizeProbes(const GenModel& model);
 // False when the step names an own job ("@owned-N") that no earlier Submit made (shrinking
 // drops such histories).
 bool OwnedRefsValid(const GenModel& model, const Step& step);

@@ -516,7 +516,7 @@ std::vector<std::vector<Step>> FixedHistories(const RunConfig& config, PropertyK
   if (kind == PropertyKind::kOwnedJobs) return std::vector<std::vector<Step>>(1, OwnedJobsPlan());
   if (control && config.examples) return ControlPlan(InitialModel(config, control), kind);
   if (config.examples && kind == PropertyKind::kAuthCommon) {
-    return {SizeProbes(InitialModel(config, control))};  // COM-6 once a run, read-only
+    return SizeProbes(InitialModel(config, control));  // COM-6 once a run, read-only
   }
   return {};
 }

@@ -28,8 +28,8 @@ constexpr Style kStyles[] = {Style::kApi3Post, Style::kApi3Get, Style::kQueryGet
 class Front final : public client::Target {
  public:
   // Called with the request and the clock's reading after the tick.
-  using Rule = std::function<std::optional<protocol::HttpResponse>(const protocol::HttpRequest&,
-                                                                   std::int64_t now)>;
+  using Rule = std::function<std::optional<client::SendResult>(const protocol::HttpRequest&,
+                                                              std::int64_t now)>;
   Front(mock::MockService& service, Rule rule, std::atomic<std::int64_t>& now, int tick_s)
       : service_(service), rule_(std::move(rule)), now_(now), tick_s_(tick_s) {}
   client::SendResult Send(const protocol::HttpRequest& request) override {
@@ -194,8 +194,7 @@ std::vector<Step> EdgeProbes() {
 
 // A front end whose window is closed at exactly 300 s (the other reading of the spec): it
 // refuses a timestamp 300 s or more from its clock.
-std::optional<protocol::HttpResponse> ClosedAt300(const protocol::HttpRequest& r,
-                                                  std::int64_t now) {
+std::optional<client::SendResult> ClosedAt300(const protocol::HttpRequest& r, std::int64_t now) {
   static std::atomic<int> answered{0};
   auto wire = protocol::ParseWire(r);
   if (!wire || !wire->timestamp_text) return std::nullopt;
@@ -203,7 +202,8 @@ std::optional<protocol::HttpResponse> ClosedAt300(const protocol::HttpRequest& r
   if (skew > -300 && skew < 300) return std::nullopt;
   char id[40];
   std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", answered.fetch_add(1));
-  return protocol::ErrorResponse(id, model::ErrorCode::kAuthSignatureExpire, "expired");
+  return client::SendResult(
+      protocol::ErrorResponse(id, model::ErrorCode::kAuthSignatureExpire, "expired"));
 }
 
 std::vector<std::string> Outcomes(const Driver& driver) {
@@ -301,8 +301,16 @@ GenModel AllStyles(bool control) {
   return m;
 }
 
+// The size probes, one history after another.
+std::vector<Step> Flat(const std::vector<std::vector<Step>>& histories) {
+  std::vector<Step> out;
+  for (const auto& h : histories) out.insert(out.end(), h.begin(), h.end());
+  return out;
+}
+
 TEST(SizeProbes, UnderEveryReadingOfTheLimitAndOverIt) {
-  std::vector<Step> probes = SizeProbes(AllStyles(false));
+  ASSERT_EQ(SizeProbes(AllStyles(false)).size(), 4U);  // a history per style
+  std::vector<Step> probes = Flat(SizeProbes(AllStyles(false)));
   ASSERT_EQ(probes.size(), 8U);
   for (const Step& s : probes) {
     const auto& call = std::get<ApiCall>(s);
@@ -319,7 +327,7 @@ TEST(SizeProbes, UnderEveryReadingOfTheLimitAndOverIt) {
       EXPECT_GT(bytes, SizeLimitBytes(call.style, false) + 1) << Describe(s);
     }
   }
-  EXPECT_EQ(SizeProbes(AllStyles(true)).size(), 7U);  // AuthCommonPlan holds the v3 oversize
+  EXPECT_EQ(Flat(SizeProbes(AllStyles(true))).size(), 7U);  // AuthCommonPlan: v3 oversize
 }
 
 TEST(SizeProbes, TheReferenceMockAnswersUnderAndRefusesOverInEveryStyle) {
@@ -327,7 +335,7 @@ TEST(SizeProbes, TheReferenceMockAnswersUnderAndRefusesOverInEveryStyle) {
     RigOptions o;
     o.control = control;
     Rig rig(o);
-    std::vector<Step> probes = SizeProbes(AllStyles(control));
+    std::vector<Step> probes = Flat(SizeProbes(AllStyles(control)));
     std::vector<Finding> found = rig.Run(probes);
     EXPECT_TRUE(found.empty()) << Text(found);
     std::vector<std::string> expected;
@@ -342,14 +350,14 @@ TEST(SizeProbes, TheReferenceMockAnswersUnderAndRefusesOverInEveryStyle) {
 
 // nginx as Debian ships it: bodies up to 1 MiB (client_max_body_size 1m), request lines up to
 // 8 KiB (large_client_header_buffers 4 8k); its refusals are HTML.
-std::optional<protocol::HttpResponse> StockNginx(const protocol::HttpRequest& r, std::int64_t) {
+std::optional<client::SendResult> StockNginx(const protocol::HttpRequest& r, std::int64_t) {
   int status = r.body.size() > (1U << 20) ? 413 : r.target.size() > 8192 ? 414 : 0;
   if (status == 0) return std::nullopt;
   protocol::HttpResponse answer;
   answer.status = status;
   answer.headers.emplace_back("Content-Type", "text/html");
   answer.body = "<html><body><h1>" + std::to_string(status) + "</h1></body></html>";
-  return answer;
+  return client::SendResult(answer);
 }
 
 TEST(SizeProbes, AGatewayTighterThanTheApiIsReportedUnderCom6InEitherProfile) {
@@ -358,7 +366,7 @@ TEST(SizeProbes, AGatewayTighterThanTheApiIsReportedUnderCom6InEitherProfile) {
     o.driver.profile = profile;
     o.rule = StockNginx;
     Rig rig(o);
-    std::vector<Finding> found = rig.Run(SizeProbes(AllStyles(true)));
+    std::vector<Finding> found = rig.Run(Flat(SizeProbes(AllStyles(true))));
     std::string text = Text(found);
     EXPECT_NE(text.find("COM-6: a request under the size limit of its style was refused with HTTP "
                         "413 (99"),
@@ -369,6 +377,37 @@ TEST(SizeProbes, AGatewayTighterThanTheApiIsReportedUnderCom6InEitherProfile) {
     // Under: the two GETs (414) and the v3 POST (413); the v1 form fits nginx's 1 MiB. Over:
     // the bare refusals are COM-6's lenient answers, strict's failures.
     EXPECT_EQ(found.size(), profile == model::Profile::kLenient ? 3U : 6U) << text;
+  }
+}
+
+// A front end that times out on large requests (or loses the canary too, when `canary_lost`).
+Front::Rule LosesLargeRequests(bool canary_lost) {
+  return [canary_lost](const protocol::HttpRequest& r,
+                       std::int64_t) -> std::optional<client::SendResult> {
+    bool canary = r.body.find(planted::kCanaryId) != std::string::npos;
+    if (r.body.size() > 100000 || (canary_lost && canary)) {
+      return client::SendResult(Failure{client::TransportError{
+          "no whole answer within 10000 ms", client::TransportErrorKind::kTimeout, true}});
+    }
+    return std::nullopt;
+  };
+}
+
+// A size probe without an answer is not judged when the canary after it is answered; when the
+// canary gets none either, ROB-1.
+TEST(SizeProbes, ALostProbeIsLeftToTheCanary) {
+  for (bool canary_lost : {false, true}) {
+    RigOptions o;
+    o.rule = LosesLargeRequests(canary_lost);
+    Rig rig(o);
+    std::vector<Finding> found = rig.Run(SizeProbes(AllStyles(false)).front());  // api3-post
+    if (!canary_lost) {
+      EXPECT_TRUE(found.empty()) << Text(found);
+      EXPECT_NE(rig.LastApi().note.find("not judged"), std::string::npos);
+      continue;
+    }
+    ASSERT_FALSE(found.empty());
+    for (const Finding& f : found) EXPECT_EQ(f.clause, model::Clause::kRobAlive) << f.message;
   }
 }
 
