@@ -387,19 +387,16 @@ std::optional<Finding> Driver::RefusedUnderLimit(const ApiCall& call, const Expe
   if (expected.clause == Clause::kTooLarge || ExpectedClause(call.fault, call.style)) return {};
   std::size_t bytes = WireBytes(x.request);
   std::size_t limit = SizeLimitBytes(call.style, /*decimal=*/true);
-  if (bytes >= limit) return {};
-  if (bytes * 10 > limit * 9) Check(Clause::kTooLarge);
-  if (x.transport_error) return {};
+  if (bytes >= limit || x.transport_error) return {};
   std::string how;
   int status = x.answer.http_status;
   if (status == 413 || status == 414 || status == 431) {
     how = "HTTP " + std::to_string(status);
   } else if (x.answer.AsOutcome() == model::Err(model::ErrorCode::kRequestSizeLimitExceeded)) {
     how = "RequestSizeLimitExceeded";
-  } else {
-    return {};
   }
-  Check(Clause::kTooLarge);
+  if (!how.empty() || bytes * 10 > limit * 9) Check(Clause::kTooLarge);  // refused, or a probe
+  if (how.empty()) return {};
   return Finding{Clause::kTooLarge,
                  "a request under the size limit of its style was refused with " + how + " (" +
                      std::to_string(bytes) + " bytes in " +
