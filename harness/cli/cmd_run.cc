@@ -273,6 +273,8 @@ int RunRun(const ParsedFlags& flags) {
     if (!measured) return fail(measured.error());
     config.driver.wall_seconds = setup->WallSeconds();
   }
+  // The in-process mock reads our clock: AUTH-2 can be probed at its exact edge.
+  config.driver.exact_clock = setup->embedded != nullptr;
   config.driver.region = setup->region;
   config.target_name = setup->target_name;
   config.control_name = setup->control_name;
@@ -432,6 +434,7 @@ int RunReplay(const ParsedFlags& flags) {
   if (!measured) return fail(measured.error());
   if (setup->clock) std::cout << ClockLine(*setup) << "\n";
   config.wall_seconds = setup->WallSeconds();
+  config.exact_clock = setup->embedded != nullptr;
   config.region = setup->region;
   std::cout << "replaying as the run judged: profile " << model::ProfileName(config.profile)
             << ", region " << config.region << "; " << JudgingLine(config) << "\n";

@@ -46,6 +46,19 @@ bool TooLarge(const protocol::HttpRequest& r, protocol::Style style) {
   return false;
 }
 
+// What AUTH-2 demands of a timestamp `shift` s from our clock at signing, when the target's
+// clock reads ours (`exact`) and `ticked` s passed before the answer: the skew the target saw
+// lies between the two readings. Exactly 300 s is open (the spec leaves the edge undocumented).
+enum class EdgeDemand : unsigned char { kAccept, kRefuse, kEither };
+EdgeDemand DemandAt(std::int64_t shift, bool exact, std::int64_t ticked) {
+  if (!exact || ticked < 0) return EdgeDemand::kEither;
+  std::int64_t least = shift < 0 ? -shift : shift - ticked;
+  std::int64_t most = shift < 0 ? -shift + ticked : shift;
+  if (most < 300) return EdgeDemand::kAccept;
+  if (least > 300) return EdgeDemand::kRefuse;
+  return EdgeDemand::kEither;
+}
+
 }  // namespace
 
 std::string AllowedText(const std::vector<model::Outcome>& allowed) {
@@ -96,6 +109,7 @@ protocol::HttpRequest EncodeCall(const ApiCall& call, const protocol::EncodeOpti
 }
 
 void DefaultClocks(DriverConfig& config) {
+  if (!config.wall_seconds) config.wall_seconds = protocol::SystemSeconds;
   if (!config.steady_ms) config.steady_ms = protocol::SteadyMs;
   if (!config.sleep_ms) config.sleep_ms = protocol::SleepMs;
 }
@@ -360,6 +374,69 @@ Driver::Expectation Driver::Expect(const ApiCall& call, const protocol::HttpRequ
   e.reached_model = true;
   e.clause = e.decision.clause;
   return e;
+}
+
+void Driver::ResolveClockEdge(const ApiCall& call, Expectation& expected,
+                              const client::Exchange& x, std::int64_t ticked_s) {
+  auto shift = EdgeShift(call.fault);
+  if (!shift || x.transport_error) return;
+  if (DemandAt(*shift, config_.exact_clock, ticked_s) != EdgeDemand::kEither) return;
+  if (x.answer.AsOutcome() == model::Err(model::ErrorCode::kAuthSignatureExpire)) {
+    // Refused before the limiter and the parameters: nothing counted, nothing decided.
+    Expectation refused;
+    refused.clause = Clause::kAuthExpired;
+    refused.when = expected.when;
+    expected = refused;
+  } else if (expected.clause == Clause::kAuthExpired) {
+    ApiCall valid = call;
+    valid.fault = WireFault::kNone;
+    Expectation accepted = Expect(valid, x.request);
+    ExpectRate(accepted, expected.when);
+    expected = accepted;
+  }
+}
+
+std::optional<Finding> Driver::RefusedUnderLimit(const ApiCall& call, const Expectation& expected,
+                                                 const client::Exchange& x) {
+  if (expected.clause == Clause::kTooLarge || ExpectedClause(call.fault, call.style)) return {};
+  std::size_t bytes = WireBytes(x.request);
+  std::size_t limit = SizeLimitBytes(call.style, /*decimal=*/true);
+  if (bytes >= limit || x.transport_error) return {};
+  std::string how;
+  int status = x.answer.http_status;
+  if (status == 413 || status == 414 || status == 431) {
+    how = "HTTP " + std::to_string(status);
+  } else if (x.answer.AsOutcome() == model::Err(model::ErrorCode::kRequestSizeLimitExceeded)) {
+    how = "RequestSizeLimitExceeded";
+  }
+  if (!how.empty() || bytes * 10 > limit * 9) Check(Clause::kTooLarge);  // refused, or a probe
+  if (how.empty()) return {};
+  return Finding{Clause::kTooLarge,
+                 "a request under the size limit of its style was refused with " + how + " (" +
+                     std::to_string(bytes) + " bytes in " +
+                     std::string(protocol::StyleName(call.style)) + ", whose limit is " +
+                     std::to_string(limit / 1000) + " KB)"};
+}
+
+bool Driver::LostSizeProbe(const ApiCall& call, const client::Exchange& x) {
+  bool probe = call.fault == WireFault::kNearLimit || call.fault == WireFault::kOverLimit;
+  return probe && x.transport_error &&
+         ClassifyNoAnswer(*x.transport_error) == NoAnswer::kRobAlive;
+}
+
+std::vector<Finding> Driver::AfterLostSizeProbe(const client::Exchange& x) {
+  std::size_t own = trace_.size() - 1;  // RunOne recorded the request before its probes
+  bool answered = false;
+  std::vector<Finding> found =
+      Canary("a size probe that got no answer",
+             "no answer to a size probe (" + x.transport_error->message +
+                 "), and none to the canary after it",
+             answered);
+  if (answered) {
+    trace_[own].note =
+        "not judged: a large request without an answer, and the canary after it was answered";
+  }
+  return found;
 }
 
 void Driver::ExpectRate(Expectation& e, model::Interval when) const {
@@ -871,6 +948,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
   }
   if (!Spend()) return result;
   Pace(call);
+  const std::int64_t signed_s = config_.wall_seconds();
   protocol::HttpRequest encoded =
       EncodeCall(call, api_.Options(), config_.region, CredentialsOf(call), config_.skew_margin_s);
   Expectation expected = Expect(call, encoded);
@@ -884,6 +962,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
   std::int64_t sent = LimiterNow();
   client::Exchange x = Transmit(call, std::move(encoded));
   ExpectRate(expected, {sent, LimiterNow()});
+  ResolveClockEdge(call, expected, x, config_.wall_seconds() - signed_s);
   if (owned != nullptr && expected.reached_model) {
     // The job moved on its own meanwhile: judge against every state it may be in by now.
     owned->Elapse(config_.steady_ms());
@@ -903,7 +982,13 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
     expected.decision = expected.possible.front().decision;
   }
   Clause asked = expected.clause;  // before Judge settles it
-  std::vector<Finding> judged = Judge(call, expected, x);
+  std::vector<Finding> judged;
+  const bool lost_probe = LostSizeProbe(call, x);
+  if (auto refused = RefusedUnderLimit(call, expected, x)) {
+    judged.push_back(std::move(*refused));
+  } else if (!lost_probe) {
+    judged = Judge(call, expected, x);
+  }
   bool limited = IsLimitAnswer(x);
   if (expected.counted) {
     // A refusal of the request's shape may have come before the limiter or after it: the
@@ -933,7 +1018,7 @@ Driver::ApiResult Driver::RunOne(const ApiCall& call, const std::string& step) {
   result.limited = limited;
   if (!x.transport_error) result.outcome = x.answer.AsOutcome();
   if (!x.transport_error && x.answer.IsSuccess()) result.response = x.answer.response;
-  std::vector<Finding> probed = Probe(call, x);
+  std::vector<Finding> probed = lost_probe ? AfterLostSizeProbe(x) : Probe(call, x);
   result.findings.insert(result.findings.end(), probed.begin(), probed.end());
   return result;
 }

@@ -53,6 +53,11 @@ struct DriverConfig {
   std::string control_token;  // sent as X-Conformance-Token when not empty
   protocol::Style probe_style = protocol::Style::kApi3Post;  // style of the driver's own probes
   std::int64_t skew_margin_s = 5;       // AUTH-2 is probed at 300 - margin and 300 + margin seconds
+  // The target's signature clock reads the same second as wall_seconds (the in-process mock):
+  // AUTH-2 is then probed at its exact edge too (the timestamp-299/300/301 faults), and judged
+  // exactly when no second ticked between signing and the answer. Without it those faults are
+  // not generated, and any answer to one that is replayed is allowed.
+  bool exact_clock = false;
   model::Limits limits;                 // requests per second; absent = actions.def default
   // The run's other credentials: ApiCall::credential 1 is more_credentials[0] (RL-4).
   std::vector<protocol::Credentials> more_credentials;
@@ -154,7 +159,9 @@ inline Recorded ControlRecord(std::string step, std::string outcome) {
 }
 
 // The DeleteJob requests on a job the model knew, by (job state, worst instance state): what
-// was answered, and how many of the answers broke a clause.
+// was answered, and how many of the answers broke a clause. A job whose instances mix kinds
+// (SUCCEED + FAILED_INTERRUPTED + RUNNING) is counted under its worst instance, which alone
+// decides the clause with the job state: each cell is one clause's (generators_test).
 struct DeleteCellKey {
   model::State job_state = model::State::kSubmitted;
   std::optional<model::State> instances;  // std::nullopt: no instances
@@ -264,6 +271,22 @@ class Driver {
   client::Exchange Transmit(const ApiCall& call, protocol::HttpRequest encoded);
   // What the model expects of the encoded call, before the limiter is considered.
   Expectation Expect(const ApiCall& call, const protocol::HttpRequest& encoded);
+  // AUTH-2 at the window's exact edge: when the target may have seen the planted timestamp
+  // at exactly 300 s (or the clock is not ours), a refusal as expired and an ordinary answer
+  // are both allowed; `expected` becomes what the answer fits. `ticked_s`: seconds our clock
+  // moved between signing and the answer.
+  void ResolveClockEdge(const ApiCall& call, Expectation& expected, const client::Exchange& x,
+                        std::int64_t ticked_s);
+  // COM-6 from below: an ordinary request under its style's size limit by every reading of
+  // the limit, refused for its size (HTTP 413, 414 or 431, or RequestSizeLimitExceeded).
+  // Requests near the limit (SizeProbes) count as COM-6 checks whatever their answer.
+  std::optional<Finding> RefusedUnderLimit(const ApiCall& call, const Expectation& expected,
+                                           const client::Exchange& x);
+  // A size probe (near-limit, over-limit) that timed out or was closed after it was sent
+  // whole: a front end may give up on a large request so, and a slow one may pass the call's
+  // deadline with 10 MB to read. Not judged; the canary after it decides ROB-1.
+  static bool LostSizeProbe(const ApiCall& call, const client::Exchange& x);
+  std::vector<Finding> AfterLostSizeProbe(const client::Exchange& x);
   // What the limiter must do with a counted request sent during `when` (RL-1, RL-2, RL-4).
   void ExpectRate(Expectation& e, model::Interval when) const;
   // Judge an answer: envelope, outcome, OBS-1, GONE-2. May replace `expected` when the lenient

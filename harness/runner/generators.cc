@@ -30,12 +30,6 @@ rc::Gen<T> Weighted(std::vector<std::pair<int, rc::Gen<T>>> options) {
                          [options, slots](std::size_t k) { return options[slots[k]].second; });
 }
 
-// How much a state blocks deletion: completed 0, FAILED_INTERRUPTED 1, still active 2.
-int BlockRank(State s) {
-  if (model::IsCompleted(s)) return 0;
-  return s == State::kFailedInterrupted ? 1 : 2;
-}
-
 // A state that is neither completed nor FAILED_INTERRUPTED.
 rc::Gen<State> GenActiveState() {
   return rc::gen::element(State::kSubmitted, State::kPending, State::kRunnable, State::kStarting,
@@ -52,23 +46,10 @@ std::vector<std::string> Deleted(const model::Store& store) {
   return {store.deleted().begin(), store.deleted().end()};
 }
 
-// Near misses, the 1 MiB one rarely: it is expensive and one kind among many.
+// Near misses of every kind, the 1 MiB one rarely: it is expensive and one kind among many.
 rc::Gen<std::string> GenNearMiss() {
-  using model::NearMiss;
-  auto of = [](NearMiss k) { return model::GenNearMissJobId(k); };
-  return rc::gen::weightedOneOf<std::string>({
-      {10, of(NearMiss::kWrongPrefix)},
-      {10, of(NearMiss::kTooShort)},
-      {10, of(NearMiss::kTooLong)},
-      {10, of(NearMiss::kUppercase)},
-      {10, of(NearMiss::kNonAscii)},
-      {10, of(NearMiss::kPercentEncoded)},
-      {10, of(NearMiss::kNul)},
-      {10, of(NearMiss::kWhitespace)},
-      {10, of(NearMiss::kBadCharacter)},
-      {5, of(NearMiss::kEmpty)},
-      {1, of(NearMiss::kHuge)},
-  });
+  return rc::gen::map(model::GenNearMissJobId(/*huge_weight=*/1),
+                      [](model::NearMissId n) { return std::move(n.id); });
 }
 
 enum class IdChoice { kExisting, kDeleted, kNever, kNearMiss, kAbsent, kWrongType };
@@ -329,8 +310,12 @@ rc::Gen<Step> GenFaulty(const GenModel& m) {
   for (WireFault f : AllFaults()) {
     bool fits = std::any_of(m.styles.begin(), m.styles.end(),
                             [f](protocol::Style s) { return FaultFitsStyle(f, s); });
-    // A 10 MB body is costly: one in about a hundred faults.
-    if (fits) faults.push_back({f == WireFault::kOversize ? 4 : 20, rc::gen::just(f)});
+    // A 10 MB body is costly: the size limits are probed once a run (SizeProbes), not here.
+    bool size = f == WireFault::kOversize || f == WireFault::kNearLimit ||
+                f == WireFault::kOverLimit;
+    if (fits && !size && (m.exact_clock || !EdgeShift(f))) {
+      faults.push_back({20, rc::gen::just(f)});
+    }
   }
   std::vector<std::pair<int, IdChoice>> ids = {{3, IdChoice::kExisting}, {1, IdChoice::kNever}};
   return rc::gen::mapcat(Weighted(faults), [m, ids](WireFault fault) {
@@ -415,65 +400,99 @@ std::optional<PropertyKind> PropertyFromName(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// The three kinds of instance state that decide a deletion: completed (SUCCEED, FAILED),
+// FAILED_INTERRUPTED, and still active.
+enum class StateKind : unsigned char { kCompleted, kInterrupted, kActive };
+
+rc::Gen<State> GenStateOf(StateKind kind) {
+  switch (kind) {
+    case StateKind::kCompleted:
+      return rc::gen::element(State::kSucceed, State::kFailed);
+    case StateKind::kInterrupted:
+      return rc::gen::just(State::kFailedInterrupted);
+    case StateKind::kActive:
+      return GenActiveState();
+  }
+  return rc::gen::just(State::kSucceed);
+}
+
+// Which kinds a job's instances mix, as a bit set over StateKind (0: no instances). Mixes
+// that hold completed instances are drawn more often, so that deletable jobs (and with them
+// DEL-1 and GONE-*) stay common; every mix is reached.
+rc::Gen<unsigned> GenMix() {
+  return Weighted<unsigned>({{2, rc::gen::just(0U)},
+                             {4, rc::gen::just(1U)},
+                             {1, rc::gen::just(2U)},
+                             {1, rc::gen::just(4U)},
+                             {2, rc::gen::just(3U)},
+                             {2, rc::gen::just(5U)},
+                             {1, rc::gen::just(6U)},
+                             {2, rc::gen::just(7U)}});
+}
+
+// 1-4 tasks of 0-3 instances whose states are of the kinds in `mix`, each kind at least once.
+std::vector<std::vector<State>> GenInstances(unsigned mix) {
+  std::vector<StateKind> kinds;
+  for (StateKind k : {StateKind::kCompleted, StateKind::kInterrupted, StateKind::kActive}) {
+    if ((mix >> static_cast<unsigned>(k)) & 1U) kinds.push_back(k);
+  }
+  auto tasks = static_cast<std::size_t>(*model::UniformInRange(1, 5));
+  std::vector<std::size_t> sizes;
+  std::size_t total = 0;
+  for (std::size_t t = 0; t < tasks; ++t) {
+    sizes.push_back(static_cast<std::size_t>(*model::UniformInRange(0, 4)));
+    total += sizes.back();
+  }
+  for (std::size_t t = 0; total < kinds.size(); t = (t + 1) % tasks) {
+    if (sizes[t] < 3) {
+      ++sizes[t];
+      ++total;
+    }
+  }
+  // Slot i of the flattened instances: kinds[i] for the first of each kind, then any kind of
+  // the mix; the slots are then spread over the tasks in a drawn order.
+  std::vector<State> flat;
+  for (std::size_t i = 0; i < total; ++i) {
+    StateKind k = i < kinds.size() ? kinds[i] : *rc::gen::elementOf(kinds);
+    flat.push_back(*GenStateOf(k));
+  }
+  for (std::size_t i = flat.size(); i > 1; --i) {
+    std::swap(flat[i - 1], flat[*model::UniformInRange<std::size_t>(0, i)]);
+  }
+  std::vector<std::vector<State>> out(tasks);
+  std::size_t next = 0;
+  for (std::size_t t = 0; t < tasks; ++t) {
+    out[t].assign(flat.begin() + static_cast<std::ptrdiff_t>(next),
+                  flat.begin() + static_cast<std::ptrdiff_t>(next + sizes[t]));
+    next += sizes[t];
+  }
+  return out;
+}
+
+}  // namespace
+
 rc::Gen<model::Job> GenJob(std::string id) {
-  // The worst instance state first (or none: a job without instances), then the rest no worse.
-  // Completed states are drawn more often than the others, so that deletable jobs (and with
-  // them DEL-1 and GONE-*) are common; every pair stays reachable.
-  auto some = [](State st) { return std::optional<State>(st); };
-  auto worst = Weighted<std::optional<State>>(
-      {{2, rc::gen::just(std::optional<State>())},
-       {4, rc::gen::map(rc::gen::element(State::kSucceed, State::kFailed), some)},
-       {2, rc::gen::just(some(State::kFailedInterrupted))},
-       {5, rc::gen::map(GenActiveState(), some)}});
   auto gen_job_state = Weighted<State>({{6, rc::gen::element(State::kSucceed, State::kFailed)},
                                         {2, rc::gen::just(State::kFailedInterrupted)},
                                         {5, GenActiveState()}});
-  return rc::gen::mapcat(rc::gen::pair(gen_job_state, worst), [id](const std::pair<
-                                                                   State, std::optional<State>>&
-                                                                       p) {
-    State job_state = p.first;
-    std::optional<State> w = p.second;
-    if (!w) {
+  return rc::gen::exec([id, gen_job_state] {
+    model::Job job;
+    job.id = id;
+    job.state = *gen_job_state;
+    unsigned mix = *GenMix();
+    if (mix == 0) {
       // Half of these have no tasks at all: a case servers get wrong (ROB-2).
-      auto task_count = Weighted<int>({{4, rc::gen::just(0)}, {4, model::UniformInRange(1, 5)}});
-      return rc::gen::map(task_count, [id, job_state](int tasks) {
-        model::Job job;
-        job.id = id;
-        job.state = job_state;
-        for (int t = 0; t < tasks; ++t) job.tasks.push_back({"t" + std::to_string(t), {}});
-        return job;
-      });
+      int tasks = *Weighted<int>({{4, rc::gen::just(0)}, {4, model::UniformInRange(1, 5)}});
+      for (int t = 0; t < tasks; ++t) job.tasks.push_back({"t" + std::to_string(t), {}});
+      return job;
     }
-    std::vector<State> no_worse;
-    for (State s : model::kAllStates) {
-      if (BlockRank(s) <= BlockRank(*w)) no_worse.push_back(s);
+    auto all = GenInstances(mix);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      job.tasks.push_back({"t" + std::to_string(i), std::move(all[i])});
     }
-    // 1-4 tasks of 0-3 instances, one of them in the worst state.
-    auto task = rc::gen::mapcat(model::UniformInRange(0, 4), [no_worse](int n) {
-      return rc::gen::container<std::vector<State>>(static_cast<std::size_t>(n),
-                                                    rc::gen::elementOf(no_worse));
-    });
-    auto tasks = rc::gen::mapcat(model::UniformInRange(1, 5), [task](int n) {
-      return rc::gen::container<std::vector<std::vector<State>>>(static_cast<std::size_t>(n), task);
-    });
-    return rc::gen::map(
-        rc::gen::pair(tasks, model::UniformInRange<std::size_t>(0, 12)),
-        [id, job_state, w](std::pair<std::vector<std::vector<State>>, std::size_t> p2) {
-          model::Job job;
-          job.id = id;
-          job.state = job_state;
-          auto& all = p2.first;
-          std::size_t t = p2.second % all.size();
-          if (all[t].size() < 3) {
-            all[t].push_back(*w);
-          } else {
-            all[t][p2.second % 3] = *w;
-          }
-          for (std::size_t i = 0; i < all.size(); ++i) {
-            job.tasks.push_back({"t" + std::to_string(i), all[i]});
-          }
-          return job;
-        });
+    return job;
   });
 }
 
@@ -652,11 +671,12 @@ std::vector<std::vector<Step>> HistoriesPlan(const GenModel& m) {
       // DEL-2, and ISO-1 after the refusal.
       {create(kPlanJob, kRunning, {{kRunning}}), on(Action::kDeleteJob, kPlanJob),
        on(Action::kDescribeJob, kPlanJob)},
-      // DEL-3: a completed job with an instance still running.
-      {create(kPlanJob, kSucceed, {{kSucceed, kRunning}}), on(Action::kDeleteJob, kPlanJob),
-       on(Action::kDescribeJob, kPlanJob)},
-      // DEL-4: FAILED_INTERRUPTED on an instance, then on the job.
-      {create(kPlanJob, kSucceed, {{kFailedInterrupted}}),
+      // DEL-3: a completed job with an instance still running among completed and
+      // FAILED_INTERRUPTED ones.
+      {create(kPlanJob, kSucceed, {{kSucceed, kFailedInterrupted}, {kRunning}}),
+       on(Action::kDeleteJob, kPlanJob), on(Action::kDescribeJob, kPlanJob)},
+      // DEL-4: FAILED_INTERRUPTED on an instance among completed ones, then on the job.
+      {create(kPlanJob, kSucceed, {{kSucceed, kFailedInterrupted, kFailed}}),
        create(kPlanNeighbour, kFailedInterrupted, {{kSucceed}}), on(Action::kDeleteJob, kPlanJob),
        on(Action::kDeleteJob, kPlanNeighbour)},
       // DEL-1, GONE-1..4 and ISO-2 (the neighbour is untouched).
@@ -690,7 +710,10 @@ std::vector<std::vector<Step>> HistoriesPlan(const GenModel& m) {
 std::vector<std::vector<Step>> AuthCommonPlan(const GenModel& m) {
   std::vector<std::vector<Step>> plan;
   for (WireFault f : kAllWireFaults) {
-    if (f == WireFault::kNone) continue;
+    if (f == WireFault::kNone || f == WireFault::kNearLimit || f == WireFault::kOverLimit ||
+        (!m.exact_clock && EdgeShift(f))) {
+      continue;  // SizeProbes has the limits; the exact edge needs an exact clock
+    }
     for (bool v3 : {true, false}) {
       auto style = std::find_if(m.styles.begin(), m.styles.end(), [&](protocol::Style s) {
         return protocol::IsV3(s) == v3 && FaultFitsStyle(f, s);
@@ -702,6 +725,7 @@ std::vector<std::vector<Step>> AuthCommonPlan(const GenModel& m) {
                       Step(std::move(call)), Step(OnJob(Action::kDescribeJob, kPlanJob, *style))});
     }
   }
+  for (auto& sizes : SizeProbes(m)) plan.push_back(std::move(sizes));
   return plan;
 }
 
@@ -747,7 +771,26 @@ std::vector<std::vector<Step>> ConcurrencyPlan(const GenModel& m) {
            Step(std::move(batch)), Step(OnJob(Action::kDescribeJob, kPlanJob, s))}};
 }
 
+// A DescribeJobs whose job-name filter the fault pads to the style's limit (the step stays
+// small: replay files and reports hold it).
+ApiCall Padded(WireFault fault, protocol::Style style) {
+  json filter = {{"Name", "job-name"}, {"Values", {"djharness-size-probe"}}};
+  ApiCall call = PlanCall(Action::kDescribeJobs, {{"Filters", json::array({filter})}}, style);
+  call.fault = fault;
+  return call;
+}
+
 }  // namespace
+
+std::vector<std::vector<Step>> SizeProbes(const GenModel& m) {
+  std::vector<std::vector<Step>> out;
+  for (protocol::Style s : m.styles) {
+    out.push_back({Step(Padded(WireFault::kNearLimit, s))});
+    if (s == protocol::Style::kApi3Post && m.control) continue;  // AuthCommonPlan's oversize
+    out.back().push_back(Step(Padded(WireFault::kOverLimit, s)));
+  }
+  return out;
+}
 
 std::vector<std::vector<Step>> ControlPlan(const GenModel& m, PropertyKind kind) {
   switch (kind) {

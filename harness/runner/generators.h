@@ -36,6 +36,7 @@ struct GenModel {
   int max_owned = 3;            // Submit steps per history at most
   // DeleteJob's limit as the run judges it (--limit): the rate-limit examples fill its window.
   int delete_limit = model::DefaultLimitPerSecond(model::Action::kDeleteJob);
+  bool exact_clock = false;     // the target's clock is ours: AUTH-2's exact edge is probed
 };
 
 // Which property a step belongs to (properties.def).
@@ -56,8 +57,10 @@ std::string_view PropertyAims(PropertyKind kind);
 // What the property's histories do, in one paragraph (docs/clauses.md).
 std::string_view PropertySummary(PropertyKind kind);
 
-// A job for the control extension, weighted so that every (job state, worst instance state)
-// pair is reached: 0-4 tasks of 0-3 instances.
+// A job for the control extension: any job state, with instances that mix any of the kinds
+// completed, FAILED_INTERRUPTED and active (e.g. SUCCEED + FAILED_INTERRUPTED + RUNNING), each
+// kind of the mix at least once, so that DEL-1, DEL-3 and DEL-4 meet mixes and not only one
+// worst instance; 0-4 tasks of 0-3 instances, every (job state, worst instance state) pair.
 rc::Gen<model::Job> GenJob(std::string id);
 // The next step of a history.
 rc::Gen<Step> GenStep(const GenModel& model, PropertyKind kind);
@@ -74,6 +77,13 @@ std::vector<Step> OwnedJobsPlan();
 // time 0. Empty for the owned-jobs property (its plan is OwnedJobsPlan) and for concurrency
 // when the model has fewer than two threads.
 std::vector<std::vector<Step>> ControlPlan(const GenModel& model, PropertyKind kind);
+// COM-6 at each limit, for every style of the run: a DescribeJobs whose job-name filter makes
+// it just under the limit by either reading (it must be answered as an ordinary request: a
+// gateway tighter than the API, such as nginx's default 1 MB body, is not conformant), and
+// one just over it (refused). With control the v3 POST over the limit is AuthCommonPlan's
+// oversize DeleteJob. One history per style (a history ends at its first finding), sent once
+// a run (ControlPlan, FixedHistories).
+std::vector<std::vector<Step>> SizeProbes(const GenModel& model);
 // False when the step names an own job ("@owned-N") that no earlier Submit made (shrinking
 // drops such histories).
 bool OwnedRefsValid(const GenModel& model, const Step& step);

@@ -151,6 +151,7 @@ Planned Plan(const ApiCall& a, const std::string& region) {
       p.pad_to = protocol::kV3PostLimitBytes + 1;
       break;
     default:
+      if (planted.timestamp_shift != 0) p.ts_offset = std::to_string(planted.timestamp_shift);
       break;
   }
   return p;

@@ -592,6 +592,7 @@ GenModel InitialModel(const RunConfig& config, bool control) {
   m.credentials = 1 + static_cast<int>(config.driver.more_credentials.size());
   m.threads = config.threads;
   m.delete_limit = config.driver.JudgedLimitOf(model::Action::kDeleteJob);
+  m.exact_clock = config.driver.exact_clock;
   return m;
 }
 
@@ -599,6 +600,9 @@ std::vector<std::vector<Step>> FixedHistories(const RunConfig& config, PropertyK
                                               bool control) {
   if (kind == PropertyKind::kOwnedJobs) return std::vector<std::vector<Step>>(1, OwnedJobsPlan());
   if (control && config.examples) return ControlPlan(InitialModel(config, control), kind);
+  if (config.examples && kind == PropertyKind::kAuthCommon) {
+    return SizeProbes(InitialModel(config, control));  // COM-6 once a run, read-only
+  }
   return {};
 }
 

@@ -105,7 +105,8 @@ CleanupReport CleanUp(const LedgerContents& ledger, client::Target& target,
 GenModel InitialModel(const RunConfig& config, bool control);
 // The fixed histories a property sends before its generated ones: the owned-jobs property's
 // plan (OwnedJobsPlan), or with control and config.examples the property's examples
-// (ControlPlan); none otherwise. `djharness run` sends them and its --dry-run lists them.
+// (ControlPlan), or without control and config.examples auth-common's SizeProbes (read-only
+// DescribeJobs); none otherwise. `djharness run` sends them and its --dry-run lists them.
 std::vector<std::vector<Step>> FixedHistories(const RunConfig& config, PropertyKind kind,
                                               bool control);
 

@@ -92,9 +92,19 @@ std::optional<Clause> ExpectedClause(WireFault f, protocol::Style style) {
     case WireFault::kNone:
     case WireFault::kTimestampInsidePast:
     case WireFault::kTimestampInsideFuture:
+    case WireFault::kTimestamp299Past:
+    case WireFault::kTimestamp299Future:
       return std::nullopt;
+    case WireFault::kTimestamp300Past:
+    case WireFault::kTimestamp300Future:
+      return std::nullopt;  // a refusal is allowed too: the Driver resolves the open edge
+    case WireFault::kNearLimit:
+    case WireFault::kOverLimit:
+      return std::nullopt;  // valid; the Driver expects COM-6 of what is over the limit
     case WireFault::kTimestampOutsidePast:
     case WireFault::kTimestampOutsideFuture:
+    case WireFault::kTimestamp301Past:
+    case WireFault::kTimestamp301Future:
       return Clause::kAuthExpired;
     case WireFault::kWrongSignature:
       return Clause::kAuthBadSignature;
@@ -132,10 +142,72 @@ std::optional<Clause> ExpectedClause(WireFault f, protocol::Style style) {
   return std::nullopt;
 }
 
+std::optional<std::int64_t> EdgeShift(WireFault f) {
+  switch (f) {
+    case WireFault::kTimestamp299Past:
+      return -299;
+    case WireFault::kTimestamp299Future:
+      return 299;
+    case WireFault::kTimestamp300Past:
+      return -300;
+    case WireFault::kTimestamp300Future:
+      return 300;
+    case WireFault::kTimestamp301Past:
+      return -301;
+    case WireFault::kTimestamp301Future:
+      return 301;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::size_t SizeLimitBytes(protocol::Style style, bool decimal) {
+  switch (style) {
+    case protocol::Style::kApi3Get:
+    case protocol::Style::kQueryGet:
+      return decimal ? 32000 : protocol::kGetLimitBytes;
+    case protocol::Style::kFormPost:
+      return decimal ? 1000000 : protocol::kV1PostLimitBytes;
+    case protocol::Style::kApi3Post:
+      return decimal ? 10000000 : protocol::kV3PostLimitBytes;
+  }
+  return 0;
+}
+
+std::size_t WireBytes(const protocol::HttpRequest& request) {
+  std::size_t n = request.method.size() + request.target.size() + sizeof " HTTP/1.1\r\n";
+  for (const auto& [name, value] : request.headers) n += name.size() + value.size() + 4;
+  return n + 2 + request.body.size();
+}
+
 bool RefusedBeforeLimiter(WireFault f) {
   return ExpectedClause(f, protocol::Style::kApi3Post).has_value() &&
          f != WireFault::kUnknownParameter && f != WireFault::kBodyNotObject;
 }
+
+std::size_t PaddingFor(protocol::Style style, bool over) {
+  if (over) return SizeLimitBytes(style, /*decimal=*/false) + 1;
+  // The whole request (head and body) under the limit read as 1,000 bytes a KB, with 1% to
+  // spare (at least 2,000 bytes) for the head.
+  std::size_t decimal = SizeLimitBytes(style, /*decimal=*/true);
+  return decimal - std::max<std::size_t>(2000, decimal / 100);
+}
+
+namespace {
+
+// The first value of the first filter, made `bytes` long; nothing without one.
+void PadFilter(json& params, std::size_t bytes) {
+  if (!params.is_object() || !params.contains("Filters")) return;
+  json& filters = params["Filters"];
+  if (!filters.is_array() || filters.empty() || !filters[0].is_object()) return;
+  json& values = filters[0]["Values"];
+  if (!values.is_array() || values.empty() || !values[0].is_string()) return;
+  std::string value = values[0].get<std::string>();
+  value.resize(bytes, 'a');
+  values[0] = std::move(value);
+}
+
+}  // namespace
 
 Planted Plant(const ApiCall& call, const std::string& region, std::int64_t margin) {
   Planted p;
@@ -163,6 +235,14 @@ Planted Plant(const ApiCall& call, const std::string& region, std::int64_t margi
       break;
     case WireFault::kTimestampOutsideFuture:
       p.timestamp_shift = 300 + margin;
+      break;
+    case WireFault::kTimestamp299Past:
+    case WireFault::kTimestamp299Future:
+    case WireFault::kTimestamp300Past:
+    case WireFault::kTimestamp300Future:
+    case WireFault::kTimestamp301Past:
+    case WireFault::kTimestamp301Future:
+      p.timestamp_shift = *EdgeShift(call.fault);
       break;
     case WireFault::kWrongSignature:
       o.faults.wrong_key = true;
@@ -214,6 +294,10 @@ Planted Plant(const ApiCall& call, const std::string& region, std::int64_t margi
     }
     case WireFault::kBodyNotObject:
       o.faults.raw_body = "[" + body() + "]";
+      break;
+    case WireFault::kNearLimit:
+    case WireFault::kOverLimit:
+      PadFilter(c.params, PaddingFor(call.style, call.fault == WireFault::kOverLimit));
       break;
   }
   return p;

@@ -35,6 +35,17 @@ bool FaultFitsStyle(WireFault f, protocol::Style style);
 // The clause that refuses a request with the fault, or std::nullopt when the request is
 // valid (kNone and the timestamps inside the window).
 std::optional<model::Clause> ExpectedClause(WireFault f, protocol::Style style);
+// The shift from the sender's clock, in seconds, of an exact-edge timestamp fault (AUTH-2 at
+// 299, 300 and 301 s, either side); std::nullopt for any other fault.
+std::optional<std::int64_t> EdgeShift(WireFault f);
+// COM-6's limits by style: GET 32 KB, v1 POST 1 MB, v3 POST 10 MB, a KB read as 1,000 bytes
+// (`decimal`) or as 1,024 (the reference mock's reading, protocol/codec.h).
+std::size_t SizeLimitBytes(protocol::Style style, bool decimal);
+// How long near-limit (just under the limit read as 1,000 bytes a KB, head included) and
+// over-limit (just over it read as 1,024) make the padded filter value.
+std::size_t PaddingFor(protocol::Style style, bool over);
+// The request's size on the wire: request line, headers and body.
+std::size_t WireBytes(const protocol::HttpRequest& request);
 // True when the target checks the fault before its rate limiter (target-contract §3): such a
 // request does not count against the limit.
 bool RefusedBeforeLimiter(WireFault f);

@@ -243,6 +243,10 @@ class Gateway:
         o = self.options
         length = declared_length(req)
         early = o.oversize_close or o.refuse_oversize or o.reset_oversize
+        # A reset stands for a front end that gives up on a body it will not read; a GET was
+        # sent whole, and a reset would leave a whole request unanswered (ROB-1): forwarded.
+        if o.reset_oversize and req.method == "GET":
+            early = False
         if early and req.oversize(length):
             return self.refuse_oversize(sock, req)  # from the head alone: body never read
         if (req.header("Expect") or "").lower() == "100-continue":

@@ -159,6 +159,29 @@ TEST(Https, TrustedCertificateIsAccepted) {
   EXPECT_EQ(DescribeOutcome(**target), "ResourceNotFound.Job");
 }
 
+// Over TLS too the mock takes a GET of 30,000 bytes and a form body of 20,000 (cpp-httplib by
+// itself refuses more than 8 KiB of either), and answers the next request on the connection.
+TEST(Https, RequestsUnderTheApisSizeLimitsAreAnswered) {
+  SelfSigned cert("IP:127.0.0.1");
+  TlsMock mock(cert);
+  client::HttpTargetOptions options;
+  options.ca_file = cert.cert_file();
+  auto target = client::HttpTarget::Create(mock.server.Url(), options);
+  ASSERT_TRUE(target.ok());
+  client::ApiClient api(**target, DefaultCredentials());
+  for (auto [style, pad] : {std::pair{protocol::Style::kApi3Get, std::size_t{30000}},
+                            std::pair{protocol::Style::kFormPost, std::size_t{20000}}}) {
+    nlohmann::json filter = {{"Name", "job-name"}, {"Values", {std::string(pad, 'a')}}};
+    protocol::EncodeOptions o = api.Options();
+    o.style = style;
+    auto call = protocol::Call::Of(
+        {model::Action::kDescribeJobs, {{"Filters", nlohmann::json::array({filter})}}},
+        "ap-guangzhou");
+    EXPECT_EQ(OutcomeText(api.Send(call, o)), "success") << protocol::StyleName(style);
+  }
+  EXPECT_EQ(DescribeOutcome(**target), "ResourceNotFound.Job");
+}
+
 // --ca-file adds to the system's CAs: stand-in system CAs (OpenSSL reads SSL_CERT_FILE for
 // them) still verify one server while the file verifies another.
 TEST(Https, ACaFileIsTrustedBesideTheSystemCas) {

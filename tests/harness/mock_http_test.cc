@@ -497,6 +497,35 @@ TEST(ConcurrentDeletes, ExactlyOneSucceedsOverHttp) {
   EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "ResourceNotFound.Job"), kThreads - 1);
 }
 
+// COM-6 from both sides in every style: a DescribeJobs just under its style's limit is
+// answered (a GET of 30,000 bytes: a request line far over cpp-httplib's own 8 KiB), one just
+// over it is refused, and so is a request line over 64 KiB; the mock answers the next request.
+TEST_P(ClauseTest, EachSizeLimitHoldsFromBothSides) {
+  MockFixture f(GetParam());
+  struct Row {
+    Style style;
+    std::size_t under;
+    std::size_t over;
+  };
+  const Row rows[] = {{Style::kApi3Get, 30000, 32 * 1024 + 1},
+                      {Style::kQueryGet, 30000, 70000},
+                      {Style::kFormPost, 990000, (1 << 20) + 1},
+                      {Style::kApi3Post, 9900000, (10 << 20) + 1}};
+  auto padded = [](std::size_t n) {
+    json filter = {{"Name", "job-name"}, {"Values", {std::string(n, 'a')}}};
+    return Call::Of({model::Action::kDescribeJobs, {{"Filters", json::array({filter})}}},
+                    "ap-guangzhou");
+  };
+  auto same = [](protocol::EncodeOptions&) {};
+  for (const Row& r : rows) {
+    SCOPED_TRACE(std::string(protocol::StyleName(r.style)));
+    EXPECT_EQ(OutcomeText(Styled(f, r.style, same, padded(r.under))), "success");
+    EXPECT_EQ(OutcomeText(Styled(f, r.style, same, padded(r.over))), "RequestSizeLimitExceeded");
+    EXPECT_EQ(OutcomeText(f.Send(model::DescribeJobRequest("job-00000000"))),
+              "ResourceNotFound.Job");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, ClauseTest, ::testing::Values(Via::kHttp, Via::kInProcess),
                          ViaName);
 

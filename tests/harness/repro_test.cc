@@ -240,7 +240,11 @@ TEST_P(EveryFault, GetsTheCodeItsClauseGives) {
   std::vector<Step> steps;
   std::vector<std::string> expected;
   for (WireFault fault : kAllWireFaults) {
-    if (!FaultFitsStyle(fault, style)) continue;
+    // AUTH-2's exact edge needs the target's clock to the second (a script has ours only),
+    // and near-limit and over-limit pad a DescribeJobs filter, which a DeleteJob has not.
+    bool edge_or_size =
+        EdgeShift(fault) || fault == WireFault::kNearLimit || fault == WireFault::kOverLimit;
+    if (!FaultFitsStyle(fault, style) || edge_or_size) continue;
     steps.push_back(Create("job-cccccccc"));
     steps.push_back(AdvanceClock{1000});
     steps.push_back(Delete("job-cccccccc", style, fault));
