@@ -481,6 +481,7 @@ TEST(Runner, EveryPairOfPlantedFaultsIsReportedInOneRun) {
   std::set_difference(missed.begin(), missed.end(), expected.begin(), expected.end(),
                       std::back_inserter(unexpected));
   EXPECT_TRUE(unexpected.empty()) << ::testing::PrintToString(unexpected);
+}
 
 // --limit DeleteJob=30: RL-* judge the limit configured, and the examples fill its window.
 TEST(Runner, RateLimitClausesJudgeTheConfiguredLimit) {
