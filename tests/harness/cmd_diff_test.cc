@@ -57,7 +57,7 @@ void ExpectNoCredentials(const std::string& text) {
 }
 
 TEST(DiffCommand, AFaultyServerAgainstTheEmbeddedMockListsItsDifferences) {
-  Served faulty({mock::Fault::kSecondDeleteSucceeds});
+  Served faulty({mock::Fault::kRunningDeletable});
   testing::TempDir dir;
   Ran ran = Diff(Args(faulty.server.Url(), "mock", dir));
   EXPECT_EQ(ran.exit_code, kExitViolations) << ran.out << ran.err;
@@ -79,7 +79,7 @@ TEST(DiffCommand, AFaultyServerAgainstTheEmbeddedMockListsItsDifferences) {
         << d.dump();
     EXPECT_TRUE(d["step_text"].get<std::string>().starts_with("DeleteJob ")) << d.dump();
     EXPECT_EQ(d["a"]["outcome"], "success");
-    EXPECT_EQ(d["b"]["outcome"], "ResourceNotFound.Job");
+    EXPECT_EQ(d["b"]["outcome"], "UnsupportedOperation");
   }
   // The summary counts what diff.json lists, and each one is printed side by side.
   std::string summary = "summary: " + std::to_string(doc["differences"].size()) + " of " +
@@ -88,7 +88,7 @@ TEST(DiffCommand, AFaultyServerAgainstTheEmbeddedMockListsItsDifferences) {
   EXPECT_NE(ran.out.find(summary), std::string::npos) << ran.out;
   EXPECT_EQ(doc["histories"], 25);
   EXPECT_NE(ran.out.find("    outcome   success"), std::string::npos) << ran.out;
-  EXPECT_NE(ran.out.find("| ResourceNotFound.Job"), std::string::npos) << ran.out;
+  EXPECT_NE(ran.out.find("| UnsupportedOperation"), std::string::npos) << ran.out;
   ExpectNoCredentials(ran.out + ran.err + *text);
 }
 

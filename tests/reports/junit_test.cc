@@ -175,10 +175,11 @@ TEST(JunitXml, PropertiesCarryTheRunSettings) {
            R"(<property name="requests" value="4200"/>)",
            R"(<property name="started" value="2026-11-29T11:45:56Z"/>)",
            R"(<property name="pacing_seconds" value="0.250"/>)",
+           R"(<property name="verdict" value="NOT CONFORMANT"/>)",
        }) {
     EXPECT_NE(xml.find(expected), std::string::npos) << expected;
   }
-  EXPECT_EQ(Occurrences(xml, "<property "), 13);
+  EXPECT_EQ(Occurrences(xml, "<property "), 14);
 }
 
 TEST(JunitXml, FailureHoldsMessageEscapedHistoryAndRepro) {
