@@ -13,6 +13,14 @@ using model::Action;
 using model::Clause;
 using nlohmann::json;
 
+// SubmitJob's parameters for `definition`, with the job named `name` (the ledger's name for it).
+json Named(json definition, const std::string& name) {
+  if (definition.contains("Job") && definition["Job"].is_object()) {
+    definition["Job"]["JobName"] = name;
+  }
+  return definition;
+}
+
 }  // namespace
 
 int Driver::Adopt(const std::string& job_id) {
@@ -72,11 +80,11 @@ std::vector<Finding> Driver::RunSubmit(const Submit& submit, const std::string& 
     trace_.push_back(ControlRecord(step, "skipped: the run has no job definition"));
     return {};
   }
-  json params = definition;
   std::string name = config_.ledger ? config_.ledger->Submitting() : "djharness-job";
-  if (params.contains("Job") && params["Job"].is_object()) params["Job"]["JobName"] = name;
-  ApiCall call{
-      {Action::kSubmitJob, std::move(params)}, config_.probe_style, Encoding{}, WireFault::kNone};
+  ApiCall call{{Action::kSubmitJob, Named(definition, name)},
+               config_.probe_style,
+               Encoding{},
+               WireFault::kNone};
   // The job cannot have started before its SubmitJob was sent.
   std::int64_t sent = config_.steady_ms();
   ApiResult r = RunOne(call, step);
@@ -147,10 +155,9 @@ bool Driver::CheckSlowJobPremise(std::int64_t age_ms) {
     return false;
   };
   std::string name = config_.ledger ? config_.ledger->Submitting() : "djharness-job";
-  json params = config_.slow_job_definition;
-  if (params.contains("Job") && params["Job"].is_object()) params["Job"]["JobName"] = name;
   std::int64_t sent = config_.steady_ms();
-  client::Exchange s = Send(Probing({Action::kSubmitJob, std::move(params)}));
+  client::Exchange s =
+      Send(Probing({Action::kSubmitJob, Named(config_.slow_job_definition, name)}));
   Record("premise: a twin of the slow job", "probe", s, {});
   json made = s.transport_error || !s.answer.IsSuccess() || !s.answer.response.is_object()
                   ? json()
