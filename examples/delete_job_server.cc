@@ -341,6 +341,8 @@ class Server {
     if (action == "TerminateJob") {
       if (job->second.state == "SUBMITTED")
         throw ApiError{"UnsupportedOperation", "A SUBMITTED job cannot be terminated."};
+      // A SUCCEED job is left as it is (docs/profiles-and-decisions.md, decision 9).
+      if (job->second.state == "SUCCEED") return SuccessBody(json::object());
       if (!Completed(job->second.state)) job->second.state = "FAILED";
       for (auto& task : job->second.instances) {
         for (auto& s : task) s = Completed(s) ? s : "FAILED";
