@@ -691,6 +691,12 @@ std::vector<Finding> Driver::SettleTerminate() {
   return found;
 }
 
+bool Driver::StillAnswers() {
+  client::Exchange p = Send(Probing(model::DescribeJobRequest(planted::kCanaryId)));
+  Record("probe: does the target still answer (canary DescribeJob, not judged)", "probe", p, {});
+  return !p.transport_error;
+}
+
 std::vector<Finding> Driver::Canary(const std::string& after, const std::string& silent,
                                    bool& answered, bool after_envelope) {
   client::Exchange p = Send(Probing(model::DescribeJobRequest(planted::kCanaryId)));

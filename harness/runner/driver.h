@@ -183,6 +183,11 @@ class Driver {
   Result<bool> Begin();
   // Execute one step, judge every answer, move the model by what was observed.
   std::vector<Finding> Execute(const Step& step);
+  // Whether the target answers at all: one DescribeJob of the canary id, traced as a probe and
+  // not judged. The run asks it before it decides that the target stopped answering, so that
+  // a target that never answers some requests (ROB-1, already reported) is still judged on
+  // everything else.
+  bool StillAnswers();
 
   // Set when a control request failed: the run cannot go on (not a finding about the API).
   const std::optional<std::string>& fatal() const { return fatal_; }

@@ -679,15 +679,17 @@ std::vector<std::vector<Step>> HistoriesPlan(const GenModel& m) {
       {create(kPlanJob, kSucceed, {{kSucceed, kFailedInterrupted, kFailed}}),
        create(kPlanNeighbour, kFailedInterrupted, {{kSucceed}}), on(Action::kDeleteJob, kPlanJob),
        on(Action::kDeleteJob, kPlanNeighbour)},
-      // DEL-1, GONE-1..4 and ISO-2 (the neighbour is untouched).
-      {create(kPlanJob, kSucceed, {{kSucceed, kFailed}}),
-       create(kPlanNeighbour, kFailed, {{kFailed}}), on(Action::kDeleteJob, kPlanJob),
+      // DEL-1 and GONE-1..4, alone: a target that also deletes a neighbour (ISO-2) leaves the
+      // model behind at the deletion, and the history would end before GONE-*.
+      {create(kPlanJob, kSucceed, {{kSucceed, kFailed}}), on(Action::kDeleteJob, kPlanJob),
        on(Action::kDescribeJob, kPlanJob), on(Action::kDescribeJobs, kPlanJob),
        Step(PlanCall(Action::kDescribeJobs,
                      {{"Filters", json::array({{{"Name", "job-id"}, {"Values", {kPlanJob}}}})}},
                      s)),
-       on(Action::kDescribeJob, kPlanNeighbour), on(Action::kDeleteJob, kPlanJob),
-       on(Action::kTerminateJob, kPlanJob)},
+       on(Action::kDeleteJob, kPlanJob), on(Action::kTerminateJob, kPlanJob)},
+      // ISO-2: deleting one job leaves its neighbour as it was.
+      {create(kPlanJob, kSucceed, {{kSucceed}}), create(kPlanNeighbour, kFailed, {{kFailed}}),
+       on(Action::kDeleteJob, kPlanJob), on(Action::kDescribeJob, kPlanNeighbour)},
       // DEL-1 and ROB-2 for a completed job without tasks.
       {create(kPlanJob, kFailed, {}), on(Action::kDeleteJob, kPlanJob)},
       // ID-1 (uppercase) and ID-4 (well formed, never existed).
@@ -784,6 +786,7 @@ ApiCall Padded(WireFault fault, protocol::Style style) {
 
 std::vector<std::vector<Step>> SizeProbes(const GenModel& m) {
   std::vector<std::vector<Step>> out;
+  if (!m.size_probes) return out;
   for (protocol::Style s : m.styles) {
     out.push_back({Step(Padded(WireFault::kNearLimit, s))});
     if (s == protocol::Style::kApi3Post && m.control) continue;  // AuthCommonPlan's oversize

@@ -37,6 +37,7 @@ struct GenModel {
   // DeleteJob's limit as the run judges it (--limit): the rate-limit examples fill its window.
   int delete_limit = model::DefaultLimitPerSecond(model::Action::kDeleteJob);
   bool exact_clock = false;     // the target's clock is ours: AUTH-2's exact edge is probed
+  bool size_probes = true;      // COM-6's requests at and over the size limits (SizeProbes)
 };
 
 // Which property a step belongs to (properties.def).

@@ -15,7 +15,9 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "harness/protocol/clocks.h"
 #include "harness/runner/crew.h"
@@ -169,8 +171,9 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 std::int64_t RequestsSoFar(const History& h) { return h.totals.requests + h.driver.requests(); }
 
 // Once ROB-1 is reported (or left out by --only), this many requests in a row without an answer
-// end the run: the target has stopped answering, and every further history would only wait for
-// its timeouts (hundreds of them with the default --runs).
+// and then an unanswered canary end the run: the target has stopped answering, and every
+// further history would only wait for its timeouts (hundreds of them with the default --runs).
+// A target that answers the canary only ignores some requests, and the run goes on.
 constexpr int kSilentLimit = 3;
 
 // Counts the unanswered requests the driver traced from `from` on; whether the run should end.
@@ -180,13 +183,20 @@ bool TargetFellSilent(History& h, std::size_t from) {
     if (trace[i].kind == "control") continue;
     h.no_answer_streak = trace[i].transport_error ? h.no_answer_streak + 1 : 0;
   }
-  return h.no_answer_streak >= kSilentLimit &&
-         (h.filter.Excluded(Clause::kRobAlive) || h.filter.reported.contains("ROB-1"));
+  if (h.no_answer_streak < kSilentLimit ||
+      !(h.filter.Excluded(Clause::kRobAlive) || h.filter.reported.contains("ROB-1")))
+    return false;
+  if (!h.driver.StillAnswers()) return true;
+  h.no_answer_streak = 0;
+  return false;
 }
 
 // The short first pass of a run with a request budget.
 constexpr int kShortPassRuns = 2;
 constexpr std::uint64_t kShortPassSeed = 0x5eed;
+// RapidCheck's size at which an integer draws from its whole range: a case's token, whatever
+// the size of the case.
+constexpr int kCaseTokenSize = 100;
 
 class StepCommand final : public rc::state::Command<GenModel, History> {
  public:
@@ -593,6 +603,7 @@ GenModel InitialModel(const RunConfig& config, bool control) {
   m.threads = config.threads;
   m.delete_limit = config.driver.JudgedLimitOf(model::Action::kDeleteJob);
   m.exact_clock = config.driver.exact_clock;
+  m.size_probes = config.size_probes;
   return m;
 }
 
@@ -717,6 +728,13 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
     int runs = leg.short_pass ? std::min(config.runs, kShortPassRuns) : config.runs;
     if (!plan.empty()) runs = static_cast<int>(plan.size());
     std::size_t next_plan = 0;  // the plan's next history, over every round
+    // RapidCheck evaluates a failing case again while it shrinks it, so each case draws a
+    // token from its own random stream (never shrunk) and keeps the example of its token:
+    // an example is sent once per case, and a case's reruns do not spend the examples after it.
+    std::map<std::uint64_t, std::size_t> example_of_case;
+    // The example a round failed on: the next round starts there again, since one finding
+    // reports one clause and the example may show others after it.
+    std::optional<std::size_t> failed_example;
     int max_steps = config.max_steps;
     if (kind == PropertyKind::kConcurrency && (control == nullptr || lanes.empty())) continue;
     if (kind == PropertyKind::kOwnedJobs) {
@@ -744,8 +762,19 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
         // Interrupted: every candidate passes at once, before generating anything, so that
         // RapidCheck's shrinking ends in a moment.
         if (capture.fatal && *capture.fatal == kInterrupted) return;
-        if (!plan.empty() && next_plan >= plan.size()) return;  // every one has been sent
-        std::vector<Step> steps = !plan.empty() ? plan[next_plan++] : *GenHistory(initial, kind);
+        std::vector<Step> steps;
+        std::optional<std::size_t> sending;
+        if (!plan.empty()) {
+          auto token = *rc::gen::noShrink(
+              rc::gen::resize(kCaseTokenSize, rc::gen::arbitrary<std::uint64_t>()));
+          auto [example, added] = example_of_case.try_emplace(token, next_plan);
+          if (added) ++next_plan;
+          if (example->second >= plan.size()) return;  // every one has been sent
+          sending = example->second;
+          steps = plan[*sending];
+        } else {
+          steps = *GenHistory(initial, kind);
+        }
         for (Step& s : steps) commands.push_back(std::make_shared<const StepCommand>(std::move(s)));
         if (capture.silent) RC_FAIL("the target stopped answering");
         if (capture.fatal) return;  // interrupted or out of budget: the rest passes unsent
@@ -762,7 +791,12 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
         }
         History history{driver, filter, capture, totals, no_answer_streak, start, {}};
         history.interrupted = driver_config.interrupted;
-        rc::state::runAll(commands, initial, history);
+        try {
+          rc::state::runAll(commands, initial, history);
+        } catch (...) {
+          if (sending && capture.finding) failed_example = sending;
+          throw;
+        }
       };
       rc::detail::TestParams params;
       params.seed = RoundSeed(config.seed ^ (leg.short_pass ? kShortPassSeed : 0), kind, round);
@@ -806,6 +840,7 @@ Result<report::Results, RunError> RunConformance(const RunConfig& config, client
       ++totals.failures;
       failures.emplace(id, MakeFailure(capture, kind, round, params.seed, config.repro));
       if (silent) break;
+      if (failed_example) next_plan = *std::exchange(failed_example, std::nullopt);
     }
     if (silent || budget_spent || interrupted) break;
   }

@@ -31,6 +31,9 @@ struct RunConfig {
   // With control: each property first sends its fixed examples (ControlPlan) before any
   // generated history.
   bool examples = true;
+  // COM-6's size probes (up to 10 MB a request) with the examples; tests of other clauses
+  // may leave them out.
+  bool size_probes = true;
   std::vector<protocol::Style> styles = {protocol::Style::kApi3Post, protocol::Style::kApi3Get,
                                          protocol::Style::kQueryGet, protocol::Style::kFormPost};
   std::string styles_name = "both";
