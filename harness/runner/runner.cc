@@ -186,7 +186,8 @@ bool TargetFellSilent(History& h, std::size_t from) {
   if (h.no_answer_streak < kSilentLimit ||
       !(h.filter.Excluded(Clause::kRobAlive) || h.filter.reported.contains("ROB-1")))
     return false;
-  if (!h.driver.StillAnswers()) return true;
+  if (Raised(h.interrupted) || h.driver.fatal()) return false;  // the caller ends the run
+  if (!h.driver.StillAnswers()) return !Raised(h.interrupted) && !h.driver.fatal();
   h.no_answer_streak = 0;
   return false;
 }
@@ -212,6 +213,8 @@ class StepCommand final : public rc::state::Command<GenModel, History> {
     h.executed.push_back(step_);
     std::size_t traced = h.driver.trace().size();
     std::vector<Finding> findings = h.driver.Execute(step_);
+    // Before the checks below: its canary may meet an interrupt or the end of the budget.
+    bool silent = TargetFellSilent(h, traced);
     if (Raised(h.interrupted)) {
       h.capture.fatal = std::string(kInterrupted);
       RC_FAIL("the run cannot go on: interrupted");
@@ -220,7 +223,7 @@ class StepCommand final : public rc::state::Command<GenModel, History> {
       h.capture.fatal = *h.driver.fatal();
       RC_FAIL("the run cannot go on: " + *h.driver.fatal());
     }
-    if (TargetFellSilent(h, traced)) {
+    if (silent) {
       h.capture.silent = true;
       RC_FAIL("the target stopped answering");
     }
