@@ -17,6 +17,7 @@
 #include "harness/client/inprocess_target.h"
 #include "harness/protocol/envelope.h"
 #include "models/job_id.h"
+#include "tests/harness/findings_text.h"
 
 namespace dj::run {
 namespace {
@@ -72,13 +73,6 @@ std::vector<Finding> RunHistory(const std::vector<Step>& steps, mock::FaultSet f
     EXPECT_FALSE(driver.fatal().has_value()) << *driver.fatal();
     out.insert(out.end(), found.begin(), found.end());
   }
-  return out;
-}
-
-std::string Text(const std::vector<Finding>& findings) {
-  std::string out;
-  for (const auto& f : findings)
-    out += std::string(model::ClauseId(f.clause)) + ": " + f.message + "\n";
   return out;
 }
 

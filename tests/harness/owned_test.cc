@@ -10,6 +10,7 @@
 
 #include "harness/runner/driver.h"
 #include "harness/runner/runner.h"
+#include "tests/harness/findings_text.h"
 #include "tests/harness/mock_fixture.h"
 
 namespace dj::run {
@@ -66,13 +67,6 @@ std::vector<Finding> RunAll(Driver& d, const std::vector<Step>& steps) {
     all.insert(all.end(), found.begin(), found.end());
   }
   return all;
-}
-
-std::string Text(const std::vector<Finding>& findings) {
-  std::string out;
-  for (const auto& f : findings)
-    out += std::string(model::ClauseId(f.clause)) + ": " + f.message + "\n";
-  return out;
 }
 
 const std::vector<Step> kLifeCycle = {

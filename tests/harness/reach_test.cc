@@ -13,6 +13,7 @@
 #include "harness/runner/generators.h"
 #include "models/job_id.h"
 #include "models/job_id_gen.h"
+#include "tests/harness/findings_text.h"
 
 namespace dj::run {
 namespace {
@@ -104,13 +105,6 @@ struct Rig {
     return kNone;
   }
 };
-
-std::string Text(const std::vector<Finding>& findings) {
-  std::string out;
-  for (const auto& f : findings)
-    out += std::string(model::ClauseId(f.clause)) + ": " + f.message + "\n";
-  return out;
-}
 
 // The JobId the server read off the request (decoded once, as a query or form value is).
 std::optional<std::string> JobIdSeen(const protocol::HttpRequest& request) {
